@@ -1,0 +1,167 @@
+-- meshflow schema for SQLite. The job runs these statements at start (each creates what is missing).
+-- Timestamps are UTC text 'YYYY-MM-DD HH:MM:SS'. See ../shared/SPEC.md section 4.
+
+-- Node metrics of each service, as the destination of calls (server's view when there is one).
+CREATE TABLE IF NOT EXISTS service_metrics (
+    granularity TEXT NOT NULL,
+    bucket_start TEXT NOT NULL,
+    service TEXT NOT NULL,
+    calls INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    latency_sum_ms INTEGER NOT NULL,
+    latency_max_ms INTEGER NOT NULL,
+    p50_ms INTEGER NOT NULL,
+    p75_ms INTEGER NOT NULL,
+    p90_ms INTEGER NOT NULL,
+    p95_ms INTEGER NOT NULL,
+    p99_ms INTEGER NOT NULL,
+    apdex REAL,
+    status_2xx INTEGER NOT NULL,
+    status_3xx INTEGER NOT NULL,
+    status_4xx INTEGER NOT NULL,
+    status_5xx INTEGER NOT NULL,
+    status_other INTEGER NOT NULL,
+    PRIMARY KEY (granularity, bucket_start, service)
+);
+
+-- Node metrics of each destination instance; calls without a destination instance are left out.
+CREATE TABLE IF NOT EXISTS instance_metrics (
+    granularity TEXT NOT NULL,
+    bucket_start TEXT NOT NULL,
+    service TEXT NOT NULL,
+    instance TEXT NOT NULL,
+    calls INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    latency_sum_ms INTEGER NOT NULL,
+    latency_max_ms INTEGER NOT NULL,
+    p50_ms INTEGER NOT NULL,
+    p75_ms INTEGER NOT NULL,
+    p90_ms INTEGER NOT NULL,
+    p95_ms INTEGER NOT NULL,
+    p99_ms INTEGER NOT NULL,
+    apdex REAL,
+    status_2xx INTEGER NOT NULL,
+    status_3xx INTEGER NOT NULL,
+    status_4xx INTEGER NOT NULL,
+    status_5xx INTEGER NOT NULL,
+    status_other INTEGER NOT NULL,
+    PRIMARY KEY (granularity, bucket_start, service, instance)
+);
+
+-- Node metrics of each endpoint of a destination service; calls without an endpoint are left out.
+CREATE TABLE IF NOT EXISTS endpoint_metrics (
+    granularity TEXT NOT NULL,
+    bucket_start TEXT NOT NULL,
+    service TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    calls INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    latency_sum_ms INTEGER NOT NULL,
+    latency_max_ms INTEGER NOT NULL,
+    p50_ms INTEGER NOT NULL,
+    p75_ms INTEGER NOT NULL,
+    p90_ms INTEGER NOT NULL,
+    p95_ms INTEGER NOT NULL,
+    p99_ms INTEGER NOT NULL,
+    apdex REAL,
+    status_2xx INTEGER NOT NULL,
+    status_3xx INTEGER NOT NULL,
+    status_4xx INTEGER NOT NULL,
+    status_5xx INTEGER NOT NULL,
+    status_other INTEGER NOT NULL,
+    PRIMARY KEY (granularity, bucket_start, service, endpoint)
+);
+
+-- Topology: calls from one service to another (client's view when there is one).
+CREATE TABLE IF NOT EXISTS service_edges (
+    granularity TEXT NOT NULL,
+    bucket_start TEXT NOT NULL,
+    source_service TEXT NOT NULL,
+    dest_service TEXT NOT NULL,
+    calls INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    latency_sum_ms INTEGER NOT NULL,
+    latency_max_ms INTEGER NOT NULL,
+    p50_ms INTEGER NOT NULL,
+    p75_ms INTEGER NOT NULL,
+    p90_ms INTEGER NOT NULL,
+    p95_ms INTEGER NOT NULL,
+    p99_ms INTEGER NOT NULL,
+    apdex REAL,
+    status_2xx INTEGER NOT NULL,
+    status_3xx INTEGER NOT NULL,
+    status_4xx INTEGER NOT NULL,
+    status_5xx INTEGER NOT NULL,
+    status_other INTEGER NOT NULL,
+    paired_calls INTEGER NOT NULL,
+    client_only_calls INTEGER NOT NULL,
+    server_only_calls INTEGER NOT NULL,
+    server_retries INTEGER NOT NULL,
+    mtls_calls INTEGER NOT NULL,
+    client_latency_sum_ms INTEGER NOT NULL,
+    server_latency_sum_ms INTEGER NOT NULL,
+    overhead_avg_ms REAL,
+    PRIMARY KEY (granularity, bucket_start, source_service, dest_service)
+);
+
+-- Topology between instances; calls where either instance is empty are left out.
+CREATE TABLE IF NOT EXISTS instance_edges (
+    granularity TEXT NOT NULL,
+    bucket_start TEXT NOT NULL,
+    source_service TEXT NOT NULL,
+    source_instance TEXT NOT NULL,
+    dest_service TEXT NOT NULL,
+    dest_instance TEXT NOT NULL,
+    calls INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    latency_sum_ms INTEGER NOT NULL,
+    latency_max_ms INTEGER NOT NULL,
+    p50_ms INTEGER NOT NULL,
+    p75_ms INTEGER NOT NULL,
+    p90_ms INTEGER NOT NULL,
+    p95_ms INTEGER NOT NULL,
+    p99_ms INTEGER NOT NULL,
+    apdex REAL,
+    status_2xx INTEGER NOT NULL,
+    status_3xx INTEGER NOT NULL,
+    status_4xx INTEGER NOT NULL,
+    status_5xx INTEGER NOT NULL,
+    status_other INTEGER NOT NULL,
+    paired_calls INTEGER NOT NULL,
+    PRIMARY KEY (granularity, bucket_start, source_service, source_instance, dest_service, dest_instance)
+);
+
+-- Every service named in calls: mesh (reported a side), external (never reported one) or unknown (callers without a name).
+CREATE TABLE IF NOT EXISTS services (
+    service TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    PRIMARY KEY (service)
+);
+
+-- What the job saw: sides (duplicates and late ones included) in the bucket of their own startTime, calls in the call's bucket.
+CREATE TABLE IF NOT EXISTS pipeline_stats (
+    granularity TEXT NOT NULL,
+    bucket_start TEXT NOT NULL,
+    sides INTEGER NOT NULL,
+    duplicate_sides INTEGER NOT NULL,
+    late_sides INTEGER NOT NULL,
+    paired_calls INTEGER NOT NULL,
+    client_only_calls INTEGER NOT NULL,
+    server_only_calls INTEGER NOT NULL,
+    PRIMARY KEY (granularity, bucket_start)
+);
+
+-- Input that could not be counted, kept whole: undecodable records, TCP batches, invalid and late sides.
+CREATE TABLE IF NOT EXISTS dead_letters (
+    id TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    PRIMARY KEY (id)
+);
+
+CREATE INDEX IF NOT EXISTS service_edges_by_bucket ON service_edges (granularity, bucket_start);
+CREATE INDEX IF NOT EXISTS dead_letters_by_time ON dead_letters (received_at);

@@ -1,0 +1,85 @@
+package io.meshflow.functions;
+
+import io.meshflow.metrics.MetricKey;
+import io.meshflow.metrics.MetricRecord;
+import io.meshflow.metrics.MetricsAccumulator;
+import io.meshflow.records.Timing;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.time.Duration;
+
+/**
+ * Merges the partial rows of one output row (its key names table, granularity and bucket) and writes the
+ * row when its bucket is complete: once the watermark passes the bucket's end plus pair.timeout. Partial
+ * rows that come later, within allowed lateness, update it and write it again; then the row is forgotten.
+ *
+ * <p>Both timers follow from the key alone. Rows are written whole, so the database upsert is idempotent.
+ */
+public class MergeRows extends KeyedProcessFunction<MetricKey, MetricRecord, MetricRecord> {
+    private static final long serialVersionUID = 1L;
+
+    private final Timing timing;
+    private final Duration stateTtl;
+    private transient ValueState<MetricsAccumulator> row;
+
+    public MergeRows(Timing timing, Duration stateTtl) {
+        this.timing = timing;
+        this.stateTtl = stateTtl;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<MetricsAccumulator> descriptor =
+                new ValueStateDescriptor<>("row", MetricsAccumulator.class);
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateTtl)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .build());
+        row = getRuntimeContext().getState(descriptor);
+    }
+
+    @Override
+    public void processElement(MetricRecord partial, Context ctx, Collector<MetricRecord> out) throws Exception {
+        MetricKey key = ctx.getCurrentKey();
+        MetricsAccumulator merged = row.value();
+        if (merged == null) {
+            merged = partial.metrics;
+            ctx.timerService().registerEventTimeTimer(writeTime(key));
+            ctx.timerService().registerEventTimeTimer(forgetTime(key));
+        } else {
+            merged.merge(partial.metrics);
+        }
+        row.update(merged);
+        if (ctx.timerService().currentWatermark() >= writeTime(key)) {
+            // A late update of a row already written: write it again.
+            out.collect(new MetricRecord(key, merged.copy()));
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricRecord> out) throws Exception {
+        MetricKey key = ctx.getCurrentKey();
+        MetricsAccumulator merged = row.value();
+        if (merged == null) {
+            return;
+        }
+        if (timestamp == writeTime(key)) {
+            out.collect(new MetricRecord(key, merged.copy()));
+        }
+        if (timestamp == forgetTime(key)) {
+            row.clear();
+        }
+    }
+
+    private long writeTime(MetricKey key) {
+        return timing.writeTime(key.granularity, key.bucketStart);
+    }
+
+    private long forgetTime(MetricKey key) {
+        return timing.forgetTime(key.granularity, key.bucketStart);
+    }
+}
