@@ -1,0 +1,57 @@
+package io.meshflow.job;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The jar's entry point. On a Flink cluster ({@code flink run}) Flink is on the classpath and this hands over
+ * to {@link MeshflowJob} at once. With {@code java -jar} it is not: the jar carries no copy of Flink (a
+ * cluster has its own), so this runs the job in a child JVM whose classpath adds the {@code lib/} folder the
+ * build puts beside the jar, with the same JVM options, standard streams and exit code.
+ *
+ * <p>Only JDK classes may be used here: nothing else is loadable until Flink is found.
+ */
+public final class Launcher {
+    private static final String MAIN = "io.meshflow.job.MeshflowJob";
+
+    private Launcher() {}
+
+    public static void main(String[] args) throws Exception {
+        if (canLoad("org.apache.flink.streaming.api.environment.StreamExecutionEnvironment")) {
+            MeshflowJob.main(args);
+            return;
+        }
+        File jar = new File(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        File lib = new File(jar.getParentFile(), "lib");
+        File[] jars = lib.listFiles((dir, name) -> name.endsWith(".jar"));
+        if (jars == null || jars.length == 0) {
+            System.err.println("meshflow: Flink is not on the classpath and " + lib
+                    + " holds no Flink jars: build with ./mvnw package, or submit with flink run");
+            System.exit(2);
+        }
+        List<String> command = new ArrayList<>();
+        command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        // Flink's serializers reflect into java.util on Java 17.
+        command.add("--add-opens=java.base/java.util=ALL-UNNAMED");
+        command.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
+        command.add("-cp");
+        command.add(jar.getPath() + File.pathSeparator + lib.getPath() + File.separator + "*");
+        command.add(MAIN);
+        command.addAll(List.of(args));
+        Process child = new ProcessBuilder(command).inheritIO().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(child::destroy));
+        System.exit(child.waitFor());
+    }
+
+    private static boolean canLoad(String className) {
+        try {
+            Class.forName(className, false, Launcher.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+}

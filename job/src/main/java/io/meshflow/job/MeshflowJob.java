@@ -1,0 +1,89 @@
+package io.meshflow.job;
+
+import io.meshflow.job.MeshflowOptions.InvalidOptionException;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
+
+import java.io.PrintStream;
+import java.sql.SQLException;
+import java.util.Map;
+
+/**
+ * meshflow's main class: {@code java -jar meshflow-job.jar [options]} runs it on an embedded Flink,
+ * {@code flink run meshflow-job.jar [options]} on a cluster. See README.md for the options.
+ */
+public final class MeshflowJob {
+
+    private MeshflowJob() {}
+
+    public static void main(String[] args) {
+        int code = execute(args, System.getenv(), System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * Runs the command line; returns the exit code. Anything that stops the job is reported as one line on
+     * {@code err}: 2 for a bad option or unreadable file, 3 for an unusable database, 1 for a failed job.
+     */
+    static int execute(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        JobSettings settings;
+        try {
+            settings = JobSettings.from(args, env);
+        } catch (InvalidOptionException e) {
+            err.println("meshflow: " + e.getMessage());
+            return 2;
+        }
+        try {
+            Database.createTables(settings);
+        } catch (SQLException e) {
+            err.println("meshflow: cannot use the database " + settings.printableJdbcUrl() + ": " + oneLine(e));
+            return 3;
+        }
+        JobExecutionResult result;
+        try {
+            result = run(settings);
+        } catch (Exception e) {
+            err.println("meshflow: the job failed: " + oneLine(ExceptionUtils.stripExecutionException(e)));
+            return 1;
+        }
+        if (result.isJobExecutionResult()) {
+            Summary.print(settings, out);
+        }
+        return 0;
+    }
+
+    /** Builds and runs the job; returns when a bounded input is consumed and every result written. */
+    public static JobExecutionResult run(JobSettings settings) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig());
+        if (settings.parallelism != null) {
+            env.setParallelism(settings.parallelism);
+        }
+        MeshflowPipeline.build(env, settings);
+        return env.execute("meshflow");
+    }
+
+    /** Settings every run gets: no Kryo fallback anywhere, and no defensive copies between chained operators. */
+    static Configuration flinkConfig() {
+        Configuration config = new Configuration();
+        config.set(PipelineOptions.GENERIC_TYPES, false);
+        config.set(PipelineOptions.OBJECT_REUSE, true);
+        return config;
+    }
+
+    private static String oneLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        if (root != e && e.getMessage() != null && !e.getMessage().equals(message)) {
+            message = e.getMessage() + " (" + message + ")";
+        }
+        return message.replaceAll("\\s*\\n\\s*", " ");
+    }
+}

@@ -1,0 +1,124 @@
+package io.meshflow.job;
+
+import io.meshflow.functions.MergeRows;
+import io.meshflow.functions.PairSides;
+import io.meshflow.functions.PreAggregate;
+import io.meshflow.functions.SideWatermarks;
+import io.meshflow.functions.SplitBatches;
+import io.meshflow.job.sinks.JdbcSinks;
+import io.meshflow.job.sources.DelimitedFrameFormat;
+import io.meshflow.job.sources.SimulatorSource;
+import io.meshflow.metrics.CallRouter;
+import io.meshflow.metrics.MetricRecord;
+import io.meshflow.metrics.Table;
+import io.meshflow.records.CallEvent;
+import io.meshflow.records.DeadLetter;
+import io.meshflow.records.Side;
+import io.meshflow.records.SideBatch;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.time.Duration;
+
+/**
+ * The job's dataflow:
+ *
+ * <pre>
+ * source (decodes) -> split batches -> keyBy pairing key -> pair sides -> pre-aggregate
+ *     -> keyBy row key -> merge rows -> one JDBC sink per table
+ * dead letters (from decoding and late sides) -> JDBC sink
+ * </pre>
+ *
+ * Every stateful operator, source and sink has a stable uid, so savepoints survive changes to the code.
+ */
+public final class MeshflowPipeline {
+
+    private MeshflowPipeline() {}
+
+    public static void build(StreamExecutionEnvironment env, JobSettings settings) {
+        DataStream<SideBatch> batches = readSides(env, settings);
+        SingleOutputStreamOperator<Side> sides = batches
+                .process(new SplitBatches())
+                // chained to the source: sides keep their input order up to the pairing shuffle
+                .setParallelism(batches.getParallelism())
+                .uid("split-batches")
+                .name("Split batches");
+
+        SingleOutputStreamOperator<CallEvent> calls = sides
+                .keyBy(MeshflowPipeline::pairingKey, PAIRING_KEY_TYPE)
+                .process(new PairSides(settings.timing, settings.stateTtl()))
+                .uid("pair-sides")
+                .name("Pair sides");
+
+        SingleOutputStreamOperator<MetricRecord> rows = calls
+                .transform("Pre-aggregate", TypeInformation.of(MetricRecord.class),
+                        new PreAggregate(new CallRouter(settings.apdex)))
+                .uid("pre-aggregate")
+                .keyBy(row -> row.key)
+                .process(new MergeRows(settings.timing, settings.stateTtl()))
+                .uid("merge-rows")
+                .name("Merge rows");
+
+        for (Table table : Table.values()) {
+            rows.filter(row -> row.key.table == table)
+                    .name("Rows of " + table.sqlName())
+                    .sinkTo(JdbcSinks.rows(settings, table))
+                    .uid("sink-" + table.sqlName())
+                    .name("Upsert " + table.sqlName());
+        }
+
+        DataStream<DeadLetter> deadLetters = sides.getSideOutput(SplitBatches.DEAD_LETTERS)
+                .union(calls.getSideOutput(PairSides.LATE_SIDES));
+        deadLetters.sinkTo(JdbcSinks.deadLetters(settings))
+                .uid("sink-dead_letters")
+                .name("Insert dead_letters");
+    }
+
+    private static DataStream<SideBatch> readSides(StreamExecutionEnvironment env, JobSettings settings) {
+        Duration outOfOrderness = settings.outOfOrderness;
+        WatermarkStrategy<SideBatch> watermarks = WatermarkStrategy
+                .<SideBatch>forGenerator(context -> new SideWatermarks(outOfOrderness))
+                .withTimestampAssigner((batch, recordTimestamp) -> batch.eventTime);
+        return switch (settings.source) {
+            case FILE -> {
+                String file = settings.options.get(MeshflowOptions.INPUT);
+                Source<SideBatch, ?, ?> source = FileSource
+                        .forRecordStreamFormat(new DelimitedFrameFormat(file), new Path(file))
+                        .build();
+                yield env.fromSource(source, watermarks, "File " + file)
+                        .setParallelism(1)
+                        .uid("source-file");
+            }
+            case GENERATOR -> env.fromSource(
+                            SimulatorSource.create(settings.options.get(MeshflowOptions.GENERATOR_REQUESTS),
+                                    settings.options.get(MeshflowOptions.GENERATOR_SEED)),
+                            watermarks, "Simulator")
+                    // one reader keeps simulated time in order; the simulator is cheap next to the job
+                    .setParallelism(1)
+                    .uid("source-simulator");
+            case KAFKA -> throw new UnsupportedOperationException("Kafka input comes with issue 3");
+        };
+    }
+
+    static final TypeInformation<Tuple3<String, String, String>> PAIRING_KEY_TYPE =
+            TypeInformation.of(new org.apache.flink.api.common.typeinfo.TypeHint<>() {});
+
+    /**
+     * (requestId, sourceServiceName, destServiceName). A side without a requestId is never paired: it gets a
+     * key of its own report, so only its redeliveries meet it.
+     */
+    static Tuple3<String, String, String> pairingKey(Side side) {
+        String requestId = side.requestId.isEmpty()
+                ? "\u0000" + (side.client ? 'c' : 's') + side.startTime + '\u0000' + side.sourceInstance
+                        + '\u0000' + side.destInstance
+                : side.requestId;
+        return Tuple3.of(requestId, side.sourceService, side.destService);
+    }
+}
