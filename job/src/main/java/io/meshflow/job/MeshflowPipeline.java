@@ -2,6 +2,7 @@ package io.meshflow.job;
 
 import io.meshflow.functions.MergeRows;
 import io.meshflow.functions.PairSides;
+import io.meshflow.functions.PairingKey;
 import io.meshflow.functions.PreAggregate;
 import io.meshflow.functions.SideWatermarks;
 import io.meshflow.functions.SplitBatches;
@@ -18,7 +19,6 @@ import io.meshflow.records.SideBatch;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -52,7 +52,7 @@ public final class MeshflowPipeline {
                 .name("Split batches");
 
         SingleOutputStreamOperator<CallEvent> calls = sides
-                .keyBy(MeshflowPipeline::pairingKey, PAIRING_KEY_TYPE)
+                .keyBy(new PairingKey(), PairingKey.TYPE)
                 .process(new PairSides(settings.timing, settings.stateTtl()))
                 .uid("pair-sides")
                 .name("Pair sides");
@@ -105,20 +105,5 @@ public final class MeshflowPipeline {
                     .uid("source-simulator");
             case KAFKA -> throw new UnsupportedOperationException("Kafka input comes with issue 3");
         };
-    }
-
-    static final TypeInformation<Tuple3<String, String, String>> PAIRING_KEY_TYPE =
-            TypeInformation.of(new org.apache.flink.api.common.typeinfo.TypeHint<>() {});
-
-    /**
-     * (requestId, sourceServiceName, destServiceName). A side without a requestId is never paired: it gets a
-     * key of its own report, so only its redeliveries meet it.
-     */
-    static Tuple3<String, String, String> pairingKey(Side side) {
-        String requestId = side.requestId.isEmpty()
-                ? "\u0000" + (side.client ? 'c' : 's') + side.startTime + '\u0000' + side.sourceInstance
-                        + '\u0000' + side.destInstance
-                : side.requestId;
-        return Tuple3.of(requestId, side.sourceService, side.destService);
     }
 }

@@ -1,0 +1,87 @@
+package io.meshflow.testing;
+
+import io.meshflow.records.Side;
+
+/** Builds sides for tests: {@code Sides.client("r1", "A", "B").at(t).latency(110).build()}. */
+public final class Sides {
+    /** 2026-01-01T10:00:00Z, the start of a minute, an hour and (2026-01-01) a day. */
+    public static final long T0 = 1_767_261_600_000L;
+
+    private final Side side = new Side();
+
+    private Sides(boolean client, String requestId, String source, String dest) {
+        side.client = client;
+        side.requestId = requestId;
+        side.sourceService = source;
+        side.destService = dest;
+        side.sourceInstance = source.isEmpty() ? "" : source + "-1";
+        side.destInstance = dest + "-1";
+        side.endpoint = "GET:/items";
+        side.tlsMode = "mTLS";
+        side.startTime = T0 + 1_000;
+        side.latency = 100;
+        side.responseCode = 200;
+        side.success = true;
+        side.origin = "test";
+        side.raw = new byte[0];
+    }
+
+    public static Sides client(String requestId, String source, String dest) {
+        return new Sides(true, requestId, source, dest);
+    }
+
+    public static Sides server(String requestId, String source, String dest) {
+        return new Sides(false, requestId, source, dest);
+    }
+
+    public Sides at(long startTime) {
+        side.startTime = startTime;
+        return this;
+    }
+
+    public Sides latency(int ms) {
+        side.latency = ms;
+        return this;
+    }
+
+    public Sides code(int responseCode) {
+        side.responseCode = responseCode;
+        side.success = responseCode > 0 && responseCode < 500;
+        return this;
+    }
+
+    public Sides instances(String source, String dest) {
+        side.sourceInstance = source;
+        side.destInstance = dest;
+        return this;
+    }
+
+    public Sides endpoint(String endpoint) {
+        side.endpoint = endpoint;
+        return this;
+    }
+
+    public Sides tls(String tlsMode) {
+        side.tlsMode = tlsMode;
+        return this;
+    }
+
+    public Side build() {
+        Side copy = new Side();
+        copy.client = side.client;
+        copy.requestId = side.requestId;
+        copy.sourceService = side.sourceService;
+        copy.sourceInstance = side.sourceInstance;
+        copy.destService = side.destService;
+        copy.destInstance = side.destInstance;
+        copy.endpoint = side.endpoint;
+        copy.tlsMode = side.tlsMode;
+        copy.startTime = side.startTime;
+        copy.latency = side.latency;
+        copy.responseCode = side.responseCode;
+        copy.success = side.success;
+        copy.origin = side.origin;
+        copy.raw = side.raw;
+        return copy;
+    }
+}
