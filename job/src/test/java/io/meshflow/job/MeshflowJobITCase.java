@@ -1,0 +1,93 @@
+package io.meshflow.job;
+
+import io.meshflow.job.testing.HandCheckedScenario;
+import io.meshflow.job.testing.Postgres;
+import io.meshflow.job.testing.Rows;
+import io.meshflow.job.testing.ScenarioFile;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The whole job on a MiniCluster at parallelism 2, from a file into a real PostgreSQL and into SQLite. */
+class MeshflowJobITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theHandCheckedScenarioIntoPostgres() throws Exception {
+        String url = Postgres.newDatabase();
+        runScenario(url);
+        HandCheckedScenario.assertTables(url);
+    }
+
+    @Test
+    void theHandCheckedScenarioIntoSqlite() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("results.db");
+        runScenario(url);
+        HandCheckedScenario.assertTables(url);
+    }
+
+    @Test
+    void aReplayRewritesTheSameRowsInsteadOfAddingToThem() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("results.db");
+        runScenario(url);
+        runScenario(url);
+        HandCheckedScenario.assertTables(url);
+    }
+
+    @Test
+    void theSimulatorFillsEveryTableAndLosesNoSide() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("sim.db");
+        int code = MeshflowJob.execute(new String[] {"--generator.requests", "3000", "--jdbc.url", url,
+                "--parallelism", "2"}, Map.of(), new PrintStream(new ByteArrayOutputStream()), System.err);
+        assertThat(code).isZero();
+
+        for (String table : new String[] {"service_metrics", "instance_metrics", "endpoint_metrics",
+                "service_edges", "instance_edges", "services", "pipeline_stats"}) {
+            assertThat(Rows.count(url, "SELECT COUNT(*) FROM " + table)).as(table).isPositive();
+        }
+        // Every side is counted: in a call (paired calls have two, retries one more), as duplicate or late.
+        Map<String, Object> day = Rows.query(url, "SELECT SUM(sides) AS sides, SUM(duplicate_sides) AS dup,"
+                + " SUM(late_sides) AS late, SUM(paired_calls) AS paired, SUM(client_only_calls) AS co,"
+                + " SUM(server_only_calls) AS so FROM pipeline_stats WHERE granularity = 'day'").get(0);
+        long retries = Rows.count(url, "SELECT SUM(server_retries) FROM service_edges WHERE granularity = 'day'");
+        long calls = (Long) day.get("paired") + (Long) day.get("co") + (Long) day.get("so");
+        assertThat(calls).as("one call per simulated request").isEqualTo(3000);
+        assertThat((Long) day.get("sides")).isEqualTo(2 * (Long) day.get("paired") + (Long) day.get("co")
+                + (Long) day.get("so") + retries + (Long) day.get("dup") + (Long) day.get("late"));
+        assertThat(Rows.count(url, "SELECT COUNT(*) FROM dead_letters")).isZero();
+    }
+
+    private void runScenario(String jdbcUrl) throws Exception {
+        Path input = ScenarioFile.write(dir.resolve("scenario.bin"), HandCheckedScenario.records());
+        Path thresholds = HandCheckedScenario.thresholdsFile(dir);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] options = HandCheckedScenario.options(thresholds, jdbcUrl);
+        String[] args = new String[options.length + 2];
+        args[0] = "--input";
+        args[1] = input.toString();
+        System.arraycopy(options, 0, args, 2, options.length);
+
+        int code = MeshflowJob.execute(args, Map.of(), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    }
+}
