@@ -13,7 +13,6 @@ import io.meshflow.metrics.CallRouter;
 import io.meshflow.metrics.MetricRecord;
 import io.meshflow.metrics.Table;
 import io.meshflow.records.CallEvent;
-import io.meshflow.records.DeadLetter;
 import io.meshflow.records.Side;
 import io.meshflow.records.SideBatch;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -33,7 +32,7 @@ import java.time.Duration;
  * <pre>
  * source (decodes) -> split batches -> keyBy pairing key -> pair sides -> pre-aggregate
  *     -> keyBy row key -> merge rows -> one JDBC sink per table
- * dead letters (from decoding and late sides) -> JDBC sink
+ * dead letters (from decoding, and late sides) -> JDBC sink
  * </pre>
  *
  * Every stateful operator, source and sink has a stable uid, so savepoints survive changes to the code.
@@ -45,7 +44,7 @@ public final class MeshflowPipeline {
     public static void build(StreamExecutionEnvironment env, JobSettings settings) {
         DataStream<SideBatch> batches = readSides(env, settings);
         SingleOutputStreamOperator<Side> sides = batches
-                .process(new SplitBatches())
+                .process(new SplitBatches(settings.timing))
                 // chained to the source: sides keep their input order up to the pairing shuffle
                 .setParallelism(batches.getParallelism())
                 .uid("split-batches")
@@ -59,7 +58,7 @@ public final class MeshflowPipeline {
 
         SingleOutputStreamOperator<MetricRecord> rows = calls
                 .transform("Pre-aggregate", TypeInformation.of(MetricRecord.class),
-                        new PreAggregate(new CallRouter(settings.apdex)))
+                        new PreAggregate(new CallRouter(settings.apdex), settings.timing))
                 .uid("pre-aggregate")
                 .keyBy(row -> row.key)
                 .process(new MergeRows(settings.timing, settings.stateTtl()))
@@ -74,9 +73,8 @@ public final class MeshflowPipeline {
                     .name("Upsert " + table.sqlName());
         }
 
-        DataStream<DeadLetter> deadLetters = sides.getSideOutput(SplitBatches.DEAD_LETTERS)
-                .union(calls.getSideOutput(PairSides.LATE_SIDES));
-        deadLetters.sinkTo(JdbcSinks.deadLetters(settings))
+        sides.getSideOutput(SplitBatches.DEAD_LETTERS)
+                .sinkTo(JdbcSinks.deadLetters(settings))
                 .uid("sink-dead_letters")
                 .name("Insert dead_letters");
     }

@@ -74,7 +74,8 @@ public final class SideDecoder {
         if (valid < sides.length) {
             sides = java.util.Arrays.copyOf(sides, valid);
         }
-        return new SideBatch(sides, deadLetters == null ? new DeadLetter[0] : deadLetters.toArray(new DeadLetter[0]));
+        return new SideBatch(sides,
+                deadLetters == null ? new DeadLetter[0] : deadLetters.toArray(new DeadLetter[0]), payload);
     }
 
     /** Why a side cannot be used, or null when it can. */
@@ -108,15 +109,22 @@ public final class SideDecoder {
         side.client = metric.getDetectPoint() != DetectPoint.server;
         side.origin = origin;
         side.index = index;
-        side.raw = metric.toByteArray();
         return side;
     }
 
-    /** The dead letter of a side that arrived after its bucket was forgotten. */
-    public static DeadLetter lateDeadLetter(Side side) {
-        byte[] payload = side.raw == null ? new byte[0] : wrap(side.raw);
+    /**
+     * The dead letter of a side that arrived after its bucket was forgotten; {@code payload} is the input
+     * record the side came in. Rare, so the record is decoded again rather than every side keeping its bytes.
+     */
+    public static DeadLetter lateDeadLetter(Side side, byte[] payload) {
+        byte[] kept;
+        try {
+            kept = wrap(ServiceMeshMetrics.parseFrom(payload).getHttpMetrics().getMetrics(side.index).toByteArray());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a record that decoded once no longer decodes", e);
+        }
         return new DeadLetter(sideId(side.origin, side.index) + "/" + LATE, System.currentTimeMillis(),
-                side.origin, LATE, payload);
+                side.origin, LATE, kept);
     }
 
     /** A dead letter's payload stays in the input format: a ServiceMeshMetrics holding just that side. */

@@ -1,8 +1,6 @@
 package io.meshflow.functions;
 
-import io.meshflow.decode.SideDecoder;
 import io.meshflow.records.CallEvent;
-import io.meshflow.records.DeadLetter;
 import io.meshflow.records.PairState;
 import io.meshflow.records.Side;
 import io.meshflow.records.Timing;
@@ -14,7 +12,6 @@ import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
 
@@ -26,12 +23,12 @@ import java.time.Duration;
  * its partner the timer is its pair deadline; once the call is settled, the time its minute bucket is
  * forgotten, when the state is cleared. Redeliveries that arrive in between are recognised and dropped. A TTL
  * on the state is only a backstop.
+ *
+ * <p>No side reaches it after its bucket was forgotten: {@link SplitBatches} marks those late, upstream, where
+ * the watermark is never behind this operator's.
  */
 public class PairSides extends KeyedProcessFunction<Tuple3<String, String, String>, Side, CallEvent> {
     private static final long serialVersionUID = 1L;
-
-    /** Sides that came after their bucket was forgotten: kept whole in dead_letters. */
-    public static final OutputTag<DeadLetter> LATE_SIDES = new OutputTag<>("late-sides") {};
 
     private final Timing timing;
     private final Duration stateTtl;
@@ -55,6 +52,8 @@ public class PairSides extends KeyedProcessFunction<Tuple3<String, String, Strin
         ValueStateDescriptor<PairState> descriptor = new ValueStateDescriptor<>("pair", PairState.class);
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateTtl)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                // a backstop only: timers clear the state; scanning it in the background costs a fifth of the job
+                .disableCleanupInBackground()
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                 .build());
         state = getRuntimeContext().getState(descriptor);
@@ -72,18 +71,18 @@ public class PairSides extends KeyedProcessFunction<Tuple3<String, String, Strin
     @Override
     public void processElement(Side side, Context ctx, Collector<CallEvent> out) throws Exception {
         sides.inc();
-        long watermark = ctx.timerService().currentWatermark();
+        if (side.late) {
+            // Found late where it was read (SplitBatches): it only counts in pipeline_stats.
+            late.inc();
+            out.collect(CallEvent.dropped(CallEvent.Kind.LATE, side));
+            return;
+        }
         PairState current = state.value();
 
         if (current == null) {
-            if (timing.isLate(side.startTime, watermark)) {
-                emitLate(side, ctx, out);
-                return;
-            }
             PairState fresh = new PairState();
             fresh.callTime = side.startTime;
             fresh.remember(side);
-            side.raw = null;
             if (side.requestId.isEmpty()) {
                 // Never paired (SPEC 3): counted at once, remembered only to drop its redeliveries.
                 emitCall(CallEvent.oneSided(side), out);
@@ -116,7 +115,6 @@ public class PairSides extends KeyedProcessFunction<Tuple3<String, String, Strin
         } else if (!side.client) {
             // A later, different server side: a retry attempt, in the bucket of its call.
             current.remember(side);
-            side.raw = null;
             if (current.settled) {
                 emitRetry(side, current.callTime, out);
             } else {
@@ -124,10 +122,6 @@ public class PairSides extends KeyedProcessFunction<Tuple3<String, String, Strin
             }
         } else {
             // Another client side under a key that already has one: a call of its own, as its caller saw it.
-            if (timing.isLate(side.startTime, watermark)) {
-                emitLate(side, ctx, out);
-                return;
-            }
             current.remember(side);
             emitCall(CallEvent.oneSided(side), out);
         }
@@ -182,11 +176,5 @@ public class PairSides extends KeyedProcessFunction<Tuple3<String, String, Strin
     private void emitRetry(Side server, long callTime, Collector<CallEvent> out) {
         retries.inc();
         out.collect(CallEvent.retry(server, callTime));
-    }
-
-    private void emitLate(Side side, Context ctx, Collector<CallEvent> out) {
-        late.inc();
-        out.collect(CallEvent.dropped(CallEvent.Kind.LATE, side));
-        ctx.output(LATE_SIDES, SideDecoder.lateDeadLetter(side));
     }
 }

@@ -1,21 +1,41 @@
 package io.meshflow.functions;
 
+import io.meshflow.decode.SideDecoder;
 import io.meshflow.records.DeadLetter;
 import io.meshflow.records.Side;
 import io.meshflow.records.SideBatch;
+import io.meshflow.records.Timing;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-/** Unpacks the sides of each decoded input record; its dead letters go to a side output. */
+/**
+ * Unpacks the sides of each decoded input record; its dead letters go to a side output.
+ *
+ * <p>It also finds late sides: those whose minute bucket was forgotten by the watermark here. The watermark
+ * downstream is never ahead of this one, so a side not late here is not late anywhere; a late one is kept
+ * whole in dead_letters and still sent on, marked, to be counted in pipeline_stats.late_sides.
+ */
 public class SplitBatches extends ProcessFunction<SideBatch, Side> {
     private static final long serialVersionUID = 1L;
 
+    /** What could not be decoded or used, and late sides. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+
+    private final Timing timing;
+
+    public SplitBatches(Timing timing) {
+        this.timing = timing;
+    }
 
     @Override
     public void processElement(SideBatch batch, Context ctx, Collector<Side> out) {
+        long watermark = ctx.timerService().currentWatermark();
         for (Side side : batch.sides) {
+            if (timing.isLate(side.startTime, watermark)) {
+                side.late = true;
+                ctx.output(DEAD_LETTERS, SideDecoder.lateDeadLetter(side, batch.payload));
+            }
             out.collect(side);
         }
         for (DeadLetter deadLetter : batch.deadLetters) {

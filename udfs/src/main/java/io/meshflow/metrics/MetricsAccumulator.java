@@ -12,7 +12,7 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  * <p>One class for every table keeps the pipeline to one record type; the counters a table does not use stay
  * zero and cost a few bytes.
  */
-@TypeInfo(MetricsAccumulatorTypeInfo.Factory.class)
+@TypeInfo(MetricsAccumulatorTypeInfoFactory.class)
 public final class MetricsAccumulator {
     /** Two significant digits: any recorded value is within 1% of the value reported for it. */
     static final int SIGNIFICANT_DIGITS = 2;

@@ -1,10 +1,12 @@
 package io.meshflow.records;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
- * One report of one request, by its client (detect point client or proxy) or by its server.
- *
- * <p>A Flink POJO: public fields and a no-argument constructor, so Flink serializes it without Kryo.
+ * One report of one request, by its client (detect point client or proxy) or by its server. Serialized by
+ * {@link SideSerializer}.
  */
+@TypeInfo(SideSerializer.Factory.class)
 public class Side {
     public String requestId;
     public String sourceService;
@@ -26,10 +28,30 @@ public class Side {
     public String origin;
     /** Its position among the sides of that input record. */
     public int index;
-    /** The side's own wire bytes (an HTTPServiceMeshMetric), kept whole in case it turns out late. */
-    public byte[] raw;
+    /** It came after its bucket was forgotten: counted in pipeline_stats.late_sides only. */
+    public boolean late;
 
     public Side() {}
+
+    public Side copy() {
+        Side c = new Side();
+        c.requestId = requestId;
+        c.sourceService = sourceService;
+        c.sourceInstance = sourceInstance;
+        c.destService = destService;
+        c.destInstance = destInstance;
+        c.endpoint = endpoint;
+        c.tlsMode = tlsMode;
+        c.startTime = startTime;
+        c.latency = latency;
+        c.responseCode = responseCode;
+        c.success = success;
+        c.client = client;
+        c.origin = origin;
+        c.index = index;
+        c.late = late;
+        return c;
+    }
 
     /** True when the two sides are the same report: what a redelivery looks like (SPEC 3, duplicate). */
     public boolean sameReportAs(Side other) {

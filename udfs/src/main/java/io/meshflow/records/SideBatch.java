@@ -13,12 +13,15 @@ public class SideBatch {
     public DeadLetter[] deadLetters = NO_DEAD_LETTERS;
     /** The earliest start time among the sides, or Long.MIN_VALUE when there are none. */
     public long eventTime = Long.MIN_VALUE;
+    /** The record as read, to keep a side whole should it turn out late. */
+    public byte[] payload;
 
     public SideBatch() {}
 
-    public SideBatch(Side[] sides, DeadLetter[] deadLetters) {
+    public SideBatch(Side[] sides, DeadLetter[] deadLetters, byte[] payload) {
         this.sides = sides;
         this.deadLetters = deadLetters;
+        this.payload = payload;
         long min = Long.MAX_VALUE;
         for (Side side : sides) {
             min = Math.min(min, side.startTime);
@@ -27,6 +30,6 @@ public class SideBatch {
     }
 
     public static SideBatch deadLetter(DeadLetter deadLetter) {
-        return new SideBatch(NO_SIDES, new DeadLetter[] {deadLetter});
+        return new SideBatch(NO_SIDES, new DeadLetter[] {deadLetter}, deadLetter.payload);
     }
 }

@@ -118,8 +118,10 @@ public final class MeshSimulator implements Serializable {
         String endpoint = edge.endpoints[random.nextInt(edge.endpoints.length)];
         String tls = edge.reach == Reach.BOTH ? "mTLS" : edge.reach == Reach.CALLEE_OUTSIDE ? "TLS" : "NONE";
 
-        boolean reached = edge.reach != Reach.CALLEE_OUTSIDE && random.nextDouble() >= UNREACHED_RATE;
-        // A request nobody reported does not exist: one that never reached its server is always reported.
+        // A request nobody reported does not exist: a caller outside the mesh always reached the server, and
+        // a request that never reached its server is reported by its caller.
+        boolean reached = edge.reach == Reach.CALLER_OUTSIDE
+                || (edge.reach != Reach.CALLEE_OUTSIDE && random.nextDouble() >= UNREACHED_RATE);
         boolean clientReports = edge.reach != Reach.CALLER_OUTSIDE
                 && (!reached || random.nextDouble() >= UNREPORTED_CALLER_RATE);
         boolean retried = reached && clientReports && random.nextDouble() < RETRY_RATE;

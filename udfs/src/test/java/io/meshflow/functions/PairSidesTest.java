@@ -2,13 +2,11 @@ package io.meshflow.functions;
 
 import io.meshflow.records.CallEvent;
 import io.meshflow.records.CallEvent.Kind;
-import io.meshflow.records.DeadLetter;
 import io.meshflow.records.Side;
 import io.meshflow.records.Timing;
 import io.meshflow.testing.Sides;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +14,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static io.meshflow.testing.Sides.T0;
 import static io.meshflow.testing.Sides.client;
@@ -179,28 +176,14 @@ class PairSidesTest {
     }
 
     @Test
-    void aSideAfterItsBucketWasForgottenIsLateAndDeadLettered() throws Exception {
-        long forgotten = TIMING.callForgetTime(T0 + 1000);
-        harness.processWatermark(forgotten);
-        send(client("r1", "A", "B").at(T0 + 1000));
+    void aSideMarkedLateIsCountedAsLateAndTouchesNoState() throws Exception {
+        Side late = client("r1", "A", "B").at(T0 + 1000).build();
+        late.late = true;
+        harness.processElement(late, late.startTime);
 
         assertThat(kinds()).containsExactly(Kind.LATE);
-        ConcurrentLinkedQueue<StreamRecord<DeadLetter>> late = harness.getSideOutput(PairSides.LATE_SIDES);
-        assertThat(late).singleElement().satisfies(r -> {
-            assertThat(r.getValue().reason).isEqualTo("late");
-            assertThat(r.getValue().origin).isEqualTo("test");
-        });
-        assertEverythingCleared();
-    }
-
-    @Test
-    void aSideJustBeforeItsBucketIsForgottenStillCounts() throws Exception {
-        harness.processWatermark(TIMING.callForgetTime(T0 + 1000) - 1);
-        send(client("r1", "A", "B").at(T0 + 1000));
-        send(server("r1", "A", "B").at(T0 + 1005));
-
-        assertThat(kinds()).containsExactly(Kind.PAIRED);
-        assertEverythingCleared();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     @Test

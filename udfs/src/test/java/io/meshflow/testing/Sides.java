@@ -23,7 +23,6 @@ public final class Sides {
         side.responseCode = 200;
         side.success = true;
         side.origin = "test";
-        side.raw = new byte[0];
     }
 
     public static Sides client(String requestId, String source, String dest) {
@@ -81,7 +80,6 @@ public final class Sides {
         copy.responseCode = side.responseCode;
         copy.success = side.success;
         copy.origin = side.origin;
-        copy.raw = side.raw;
         return copy;
     }
 }

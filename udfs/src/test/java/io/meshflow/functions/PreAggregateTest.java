@@ -1,0 +1,210 @@
+package io.meshflow.functions;
+
+import io.meshflow.metrics.ApdexThresholds;
+import io.meshflow.metrics.CallRouter;
+import io.meshflow.metrics.MetricKey;
+import io.meshflow.metrics.MetricRecord;
+import io.meshflow.metrics.Table;
+import io.meshflow.records.CallEvent;
+import io.meshflow.records.Granularity;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static io.meshflow.testing.Sides.T0;
+import static io.meshflow.testing.Sides.client;
+import static io.meshflow.testing.Sides.server;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Local combining of the rows calls count in, handed on as partial rows on every watermark and barrier. */
+class PreAggregateTest {
+    private static final long DAY_START = Granularity.DAY.bucketStart(T0);
+
+    private OneInputStreamOperatorTestHarness<CallEvent, MetricRecord> harness;
+    private boolean closed;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = new OneInputStreamOperatorTestHarness<>(new PreAggregate(new CallRouter(ApdexThresholds.uniform(500))));
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (!closed) {
+            harness.close();
+        }
+    }
+
+    @Test
+    void nothingIsEmittedBeforeAWatermark() throws Exception {
+        send(pairedCall("r1", T0 + 1000, 100));
+        send(pairedCall("r2", T0 + 2000, 100));
+
+        assertThat(harness.getOutput()).isEmpty();
+    }
+
+    @Test
+    void aWatermarkEmitsEachMinuteRowWithItsHourAndDayRowsAndThenTheWatermark() throws Exception {
+        send(pairedCall("r1", T0 + 1000, 100));
+        harness.processWatermark(T0 + 5000);
+
+        List<MetricRecord> rows = rows();
+        List<MetricKey> minuteRows = rows.stream().filter(r -> r.key.granularity == Granularity.MINUTE)
+                .map(r -> r.key).toList();
+        assertThat(minuteRows).extracting(k -> k.table).containsExactlyInAnyOrder(
+                Table.SERVICE_METRICS, Table.INSTANCE_METRICS, Table.ENDPOINT_METRICS, Table.SERVICE_EDGES,
+                Table.INSTANCE_EDGES, Table.PIPELINE_STATS, Table.SERVICES, Table.SERVICES);
+        assertThat(minuteRows).extracting(k -> k.bucketStart).containsOnly(T0);
+
+        for (MetricKey minute : minuteRows) {
+            List<MetricKey> coarser = rows.stream().map(r -> r.key)
+                    .filter(k -> k.granularity != Granularity.MINUTE && sameNames(k, minute)).toList();
+            if (minute.table == Table.SERVICES) {
+                assertThat(coarser).as("services rows are kept per minute only: %s", minute).isEmpty();
+            } else {
+                assertThat(coarser).as("rolled-up rows of %s", minute).containsExactlyInAnyOrder(
+                        minute.rolledUpTo(Granularity.HOUR), minute.rolledUpTo(Granularity.DAY));
+            }
+        }
+        assertThat(rows).hasSize(6 * 3 + 2);
+        assertThat(rows).filteredOn(r -> r.key.granularity == Granularity.HOUR)
+                .extracting(r -> r.key.bucketStart).containsOnly(T0);
+        assertThat(rows).filteredOn(r -> r.key.granularity == Granularity.DAY)
+                .extracting(r -> r.key.bucketStart).containsOnly(DAY_START);
+
+        assertThat(new ArrayList<>(harness.getOutput())).last()
+                .as("the watermark follows the rows it completes").isEqualTo(new Watermark(T0 + 5000));
+    }
+
+    @Test
+    void hourAndDayRowsCarryTheSameCountersAsTheirMinuteRow() throws Exception {
+        send(pairedCall("r1", T0 + 1000, 100));
+        send(pairedCall("r2", T0 + 2000, 300));
+        harness.processWatermark(T0 + 5000);
+
+        Map<Granularity, List<MetricRecord>> byGranularity = rows().stream()
+                .filter(r -> r.key.table == Table.SERVICE_METRICS)
+                .collect(Collectors.groupingBy(r -> r.key.granularity));
+        assertThat(byGranularity).containsOnlyKeys(Granularity.MINUTE, Granularity.HOUR, Granularity.DAY);
+        for (List<MetricRecord> rows : byGranularity.values()) {
+            assertThat(rows).singleElement().satisfies(r -> {
+                assertThat(r.metrics.calls).isEqualTo(2);
+                assertThat(r.metrics.latencySumMs).isEqualTo(400);
+                assertThat(r.metrics.latencies.getTotalCount()).isEqualTo(2);
+            });
+        }
+    }
+
+    @Test
+    void twoCallsIntoTheSameRowAreCombinedIntoOnePartial() throws Exception {
+        send(pairedCall("r1", T0 + 1000, 100));
+        send(pairedCall("r2", T0 + 59_000, 200));
+        harness.processWatermark(T0 + 60_000);
+
+        assertThat(rows()).filteredOn(r -> r.key.table == Table.SERVICE_EDGES && r.key.granularity == Granularity.MINUTE)
+                .singleElement().satisfies(r -> {
+                    assertThat(r.metrics.calls).isEqualTo(2);
+                    assertThat(r.metrics.pairedCalls).isEqualTo(2);
+                    assertThat(r.metrics.latencySumMs).as("client latencies").isEqualTo(110 + 210);
+                });
+        assertThat(rows()).filteredOn(r -> r.key.table == Table.PIPELINE_STATS && r.key.granularity == Granularity.MINUTE)
+                .singleElement().satisfies(r -> assertThat(r.metrics.sides).isEqualTo(4));
+    }
+
+    @Test
+    void callsOfDifferentMinutesMakeSeparateMinuteRowsAndSeparateHourPartials() throws Exception {
+        send(pairedCall("r1", T0 + 1000, 100));
+        send(pairedCall("r2", T0 + 61_000, 100));
+        harness.processWatermark(T0 + 70_000);
+
+        List<MetricRecord> serviceRows = rows().stream().filter(r -> r.key.table == Table.SERVICE_METRICS).toList();
+        assertThat(serviceRows).filteredOn(r -> r.key.granularity == Granularity.MINUTE)
+                .extracting(r -> r.key.bucketStart).containsExactlyInAnyOrder(T0, T0 + 60_000);
+        assertThat(serviceRows).filteredOn(r -> r.key.granularity == Granularity.HOUR)
+                .as("partials: MergeRows adds them up").extracting(r -> r.metrics.calls).containsExactly(1L, 1L);
+    }
+
+    @Test
+    void aFlushEmptiesTheRowsSoTheNextWatermarkEmitsOnlyNewCalls() throws Exception {
+        send(pairedCall("r1", T0 + 1000, 100));
+        harness.processWatermark(T0 + 5000);
+        int afterFirst = rows().size();
+
+        harness.processWatermark(T0 + 6000);
+        assertThat(rows()).as("nothing new to emit").hasSize(afterFirst);
+
+        send(pairedCall("r2", T0 + 7000, 100));
+        harness.processWatermark(T0 + 8000);
+        List<MetricRecord> second = rows().subList(afterFirst, rows().size());
+        assertThat(second).filteredOn(r -> r.key.table == Table.SERVICE_METRICS)
+                .extracting(r -> r.metrics.calls).containsOnly(1L);
+    }
+
+    @Test
+    void prepareSnapshotPreBarrierFlushes() throws Exception {
+        send(pairedCall("r1", T0 + 1000, 100));
+        harness.prepareSnapshotPreBarrier(1L);
+
+        assertThat(rows()).filteredOn(r -> r.key.table == Table.SERVICE_METRICS)
+                .extracting(r -> r.key.granularity)
+                .containsExactlyInAnyOrder(Granularity.MINUTE, Granularity.HOUR, Granularity.DAY);
+        assertThat(harness.getOutput()).noneMatch(o -> o instanceof Watermark);
+
+        harness.processWatermark(T0 + 5000);
+        assertThat(rows()).as("flushed rows are not emitted again").hasSize(6 * 3 + 2);
+    }
+
+    @Test
+    void theEndOfInputFlushes() throws Exception {
+        send(pairedCall("r1", T0 + 1000, 100));
+        closed = true;
+        harness.close();
+
+        assertThat(rows()).hasSize(6 * 3 + 2);
+    }
+
+    @Test
+    void duplicatesAndLateSidesOnlyEmitPipelineStats() throws Exception {
+        send(CallEvent.dropped(CallEvent.Kind.DUPLICATE, client("r1", "A", "B").at(T0 + 1000).build()));
+        send(CallEvent.dropped(CallEvent.Kind.LATE, server("r2", "A", "B").at(T0 + 2000).build()));
+        harness.processWatermark(T0 + 5000);
+
+        assertThat(rows()).extracting(r -> r.key.table).containsOnly(Table.PIPELINE_STATS);
+        assertThat(rows()).extracting(r -> r.key.granularity)
+                .containsExactlyInAnyOrder(Granularity.MINUTE, Granularity.HOUR, Granularity.DAY);
+        assertThat(rows()).allSatisfy(r -> {
+            assertThat(r.metrics.sides).isEqualTo(2);
+            assertThat(r.metrics.duplicateSides).isEqualTo(1);
+            assertThat(r.metrics.lateSides).isEqualTo(1);
+        });
+    }
+
+    private void send(CallEvent event) throws Exception {
+        harness.processElement(new StreamRecord<>(event, event.callTime));
+    }
+
+    private List<MetricRecord> rows() {
+        return harness.extractOutputValues();
+    }
+
+    /** A paired call A -> B; the client saw 10 ms more than the server. */
+    private static CallEvent pairedCall(String requestId, long time, int serverLatency) {
+        return CallEvent.paired(
+                client(requestId, "A", "B").at(time).latency(serverLatency + 10).build(),
+                server(requestId, "A", "B").at(time + 2).latency(serverLatency).build());
+    }
+
+    private static boolean sameNames(MetricKey a, MetricKey b) {
+        return a.table == b.table && a.name1.equals(b.name1) && a.name2.equals(b.name2)
+                && a.name3.equals(b.name3) && a.name4.equals(b.name4);
+    }
+}
