@@ -34,6 +34,7 @@ public final class JobSettings {
     public final Duration outOfOrderness;
     public final ApdexThresholds apdex;
     public final Integer parallelism;
+    public final Duration checkpointInterval;
 
     private JobSettings(Configuration options, Map<String, String> env) {
         this.options = options;
@@ -62,6 +63,7 @@ public final class JobSettings {
                 .map(path -> thresholdsFile(apdexMs, path))
                 .orElse(ApdexThresholds.uniform(apdexMs));
 
+        this.checkpointInterval = positive(CHECKPOINT_INTERVAL, options);
         if (options.get(GENERATOR_REQUESTS) <= 0) {
             throw new InvalidOptionException("--generator.requests must be at least 1");
         }
@@ -83,6 +85,11 @@ public final class JobSettings {
         return new JobSettings(MeshflowOptions.parse(args), env);
     }
 
+    /** True when the input never ends: Kafka without --kafka.bounded. */
+    public boolean unbounded() {
+        return source == SourceKind.KAFKA && !options.get(KAFKA_BOUNDED);
+    }
+
     /** Kafka consumer properties given as {@code --kafka.properties.X value}. */
     public Properties kafkaProperties() {
         Properties properties = new Properties();
@@ -99,9 +106,14 @@ public final class JobSettings {
         return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 
-    /** State kept by pairing and aggregation expires after this even if no timer clears it: a backstop. */
-    public Duration stateTtl() {
+    /** Pairing state expires after this even if no timer clears it: a backstop. */
+    public Duration pairingStateTtl() {
         return Duration.ofDays(2);
+    }
+
+    /** Row state expires after this even if no timer clears it (pipeline_stats rows live a month). */
+    public Duration rowStateTtl() {
+        return Duration.ofDays(40);
     }
 
     private static Duration positive(org.apache.flink.configuration.ConfigOption<Duration> option, Configuration c) {

@@ -9,18 +9,26 @@ import java.util.List;
  * The jar's entry point. On a Flink cluster ({@code flink run}) Flink is on the classpath and this hands over
  * to {@link MeshflowJob} at once. With {@code java -jar} it is not: the jar carries no copy of Flink (a
  * cluster has its own), so this runs the job in a child JVM whose classpath adds the {@code lib/} folder the
- * build puts beside the jar, with the same JVM options, standard streams and exit code.
+ * build puts beside the jar, with the same JVM options, standard streams and exit code. A first argument
+ * {@code produce} runs the Kafka producer of simulated traffic instead of the job.
  *
  * <p>Only JDK classes may be used here: nothing else is loadable until Flink is found.
  */
 public final class Launcher {
     private static final String MAIN = "io.meshflow.job.MeshflowJob";
+    /** {@code java -jar meshflow-job.jar produce ...}: the simulator publishing to Kafka. */
+    private static final String PRODUCE = "io.meshflow.job.tools.Produce";
 
     private Launcher() {}
 
     public static void main(String[] args) throws Exception {
+        boolean produce = args.length > 0 && args[0].equals("produce");
+        String main = produce ? PRODUCE : MAIN;
+        if (produce) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
         if (canLoad("org.apache.flink.streaming.api.environment.StreamExecutionEnvironment")) {
-            MeshflowJob.main(args);
+            Class.forName(main).getMethod("main", String[].class).invoke(null, (Object) args);
             return;
         }
         File jar = new File(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -39,7 +47,7 @@ public final class Launcher {
         command.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
         command.add("-cp");
         command.add(jar.getPath() + File.pathSeparator + lib.getPath() + File.separator + "*");
-        command.add(MAIN);
+        command.add(main);
         command.addAll(List.of(args));
         Process child = new ProcessBuilder(command).inheritIO().start();
         Runtime.getRuntime().addShutdownHook(new Thread(child::destroy));

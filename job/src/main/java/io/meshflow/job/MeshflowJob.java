@@ -1,6 +1,7 @@
 package io.meshflow.job;
 
 import io.meshflow.job.MeshflowOptions.InvalidOptionException;
+import io.meshflow.job.sources.KafkaCheck;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -28,7 +29,8 @@ public final class MeshflowJob {
 
     /**
      * Runs the command line; returns the exit code. Anything that stops the job is reported as one line on
-     * {@code err}: 2 for a bad option or unreadable file, 3 for an unusable database, 1 for a failed job.
+     * {@code err}: 2 for a bad option or unreadable file, 3 for an unusable database, 4 for an unusable
+     * Kafka broker or topic, 1 for a failed job.
      */
     static int execute(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         JobSettings settings;
@@ -43,6 +45,14 @@ public final class MeshflowJob {
         } catch (SQLException e) {
             err.println("meshflow: cannot use the database " + settings.printableJdbcUrl() + ": " + oneLine(e));
             return 3;
+        }
+        if (settings.source == JobSettings.SourceKind.KAFKA) {
+            try {
+                KafkaCheck.verify(settings);
+            } catch (KafkaCheck.KafkaUnavailableException e) {
+                err.println("meshflow: " + e.getMessage());
+                return 4;
+            }
         }
         JobExecutionResult result;
         try {
@@ -62,6 +72,10 @@ public final class MeshflowJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig());
         if (settings.parallelism != null) {
             env.setParallelism(settings.parallelism);
+        }
+        if (settings.unbounded()) {
+            // Exactly-once state; with whole-row upserts that makes the tables exactly-once in effect.
+            env.enableCheckpointing(settings.checkpointInterval.toMillis());
         }
         MeshflowPipeline.build(env, settings);
         return env.execute("meshflow");

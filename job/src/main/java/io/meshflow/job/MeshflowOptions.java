@@ -52,12 +52,16 @@ public final class MeshflowOptions {
     public static final ConfigOption<String> APDEX_THRESHOLDS_FILE = key("apdex.thresholds-file").stringType()
             .noDefaultValue();
     public static final ConfigOption<Integer> PARALLELISM = key("parallelism").intType().noDefaultValue();
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = key("checkpoint.interval").durationType()
+            .defaultValue(Duration.ofSeconds(10))
+            .withDescription("Checkpoint interval for unbounded (Kafka) input; bounded input is not checkpointed.");
 
     /** Every option the command line accepts, besides {@code kafka.properties.*}. */
     public static final List<ConfigOption<?>> ALL = List.of(
             INPUT, KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC, KAFKA_GROUP_ID, KAFKA_STARTING_OFFSETS, KAFKA_BOUNDED,
             GENERATOR_REQUESTS, GENERATOR_SEED, JDBC_URL, JDBC_USER, JDBC_PASSWORD, PAIR_TIMEOUT,
-            WATERMARK_OUT_OF_ORDERNESS, ALLOWED_LATENESS, APDEX_THRESHOLD, APDEX_THRESHOLDS_FILE, PARALLELISM);
+            WATERMARK_OUT_OF_ORDERNESS, ALLOWED_LATENESS, APDEX_THRESHOLD, APDEX_THRESHOLDS_FILE, PARALLELISM,
+            CHECKPOINT_INTERVAL);
 
     /** Where Kafka reading starts when the group has no committed offsets: committed falls back to earliest. */
     public enum StartingOffsets { committed, earliest, latest }

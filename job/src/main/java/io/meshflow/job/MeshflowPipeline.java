@@ -8,6 +8,7 @@ import io.meshflow.functions.SideWatermarks;
 import io.meshflow.functions.SplitBatches;
 import io.meshflow.job.sinks.JdbcSinks;
 import io.meshflow.job.sources.DelimitedFrameFormat;
+import io.meshflow.job.sources.KafkaSides;
 import io.meshflow.job.sources.SimulatorSource;
 import io.meshflow.metrics.CallRouter;
 import io.meshflow.metrics.MetricRecord;
@@ -39,6 +40,9 @@ import java.time.Duration;
  */
 public final class MeshflowPipeline {
 
+    /** How long a Kafka partition may be silent before it stops holding the watermark back. */
+    static final Duration KAFKA_IDLENESS = Duration.ofSeconds(30);
+
     private MeshflowPipeline() {}
 
     public static void build(StreamExecutionEnvironment env, JobSettings settings) {
@@ -52,7 +56,7 @@ public final class MeshflowPipeline {
 
         SingleOutputStreamOperator<CallEvent> calls = sides
                 .keyBy(new PairingKey(), PairingKey.TYPE)
-                .process(new PairSides(settings.timing, settings.stateTtl()))
+                .process(new PairSides(settings.timing, settings.pairingStateTtl()))
                 .uid("pair-sides")
                 .name("Pair sides");
 
@@ -61,7 +65,7 @@ public final class MeshflowPipeline {
                         new PreAggregate(new CallRouter(settings.apdex), settings.timing))
                 .uid("pre-aggregate")
                 .keyBy(row -> row.key)
-                .process(new MergeRows(settings.timing, settings.stateTtl()))
+                .process(new MergeRows(settings.timing, settings.rowStateTtl()))
                 .uid("merge-rows")
                 .name("Merge rows");
 
@@ -101,7 +105,10 @@ public final class MeshflowPipeline {
                     // one reader keeps simulated time in order; the simulator is cheap next to the job
                     .setParallelism(1)
                     .uid("source-simulator");
-            case KAFKA -> throw new UnsupportedOperationException("Kafka input comes with issue 3");
+            case KAFKA -> env.fromSource(KafkaSides.create(settings),
+                            // per partition; a partition without records stops holding the watermark back
+                            watermarks.withIdleness(KAFKA_IDLENESS), "Kafka " + settings.options.get(MeshflowOptions.KAFKA_TOPIC))
+                    .uid("source-kafka");
         };
     }
 }

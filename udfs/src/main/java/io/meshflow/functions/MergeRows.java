@@ -3,6 +3,7 @@ package io.meshflow.functions;
 import io.meshflow.metrics.MetricKey;
 import io.meshflow.metrics.MetricRecord;
 import io.meshflow.metrics.MetricsAccumulator;
+import io.meshflow.metrics.Table;
 import io.meshflow.records.Timing;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -19,9 +20,13 @@ import java.time.Duration;
  * rows that come later, within allowed lateness, update it and write it again; then the row is forgotten.
  *
  * <p>Both timers follow from the key alone. Rows are written whole, so the database upsert is idempotent.
+ * pipeline_stats rows are kept for a month, since late sides count in them (see {@link #forgetTime}).
  */
 public class MergeRows extends KeyedProcessFunction<MetricKey, MetricRecord, MetricRecord> {
     private static final long serialVersionUID = 1L;
+
+    /** How long pipeline_stats rows take late-side updates after their bucket's calls are settled. */
+    static final long PIPELINE_STATS_RETENTION_MS = Duration.ofDays(31).toMillis();
 
     private final Timing timing;
     private final Duration stateTtl;
@@ -82,6 +87,9 @@ public class MergeRows extends KeyedProcessFunction<MetricKey, MetricRecord, Met
     }
 
     private long forgetTime(MetricKey key) {
-        return timing.forgetTime(key.granularity, key.bucketStart);
+        long forget = timing.forgetTime(key.granularity, key.bucketStart);
+        // pipeline_stats counts late sides in their own bucket, long after the bucket's calls are settled: its
+        // rows (one per bucket) are kept long enough that a late side updates the whole row, not a fresh one.
+        return key.table == Table.PIPELINE_STATS ? forget + PIPELINE_STATS_RETENTION_MS : forget;
     }
 }

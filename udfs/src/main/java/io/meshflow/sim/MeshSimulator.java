@@ -34,18 +34,18 @@ public final class MeshSimulator implements Serializable {
 
     private final long seed;
     private final long startTime;
-    private final long spacingMs;
+    private final long spacingMicros;
     private final List<Edge> edges = new ArrayList<>();
     private final double[] cumulativeWeights;
 
     /**
      * @param startTime event time of request 0, ms since epoch
-     * @param spacingMs event time between consecutive requests
+     * @param spacingMicros event time between consecutive requests, in microseconds (1000: 1000 requests/s)
      */
-    public MeshSimulator(long seed, long startTime, long spacingMs) {
+    public MeshSimulator(long seed, long startTime, long spacingMicros) {
         this.seed = seed;
         this.startTime = startTime;
-        this.spacingMs = spacingMs;
+        this.spacingMicros = spacingMicros;
         defineMesh();
         cumulativeWeights = new double[edges.size()];
         double sum = 0;
@@ -58,8 +58,9 @@ public final class MeshSimulator implements Serializable {
         }
     }
 
+    /** 100 requests a second of event time from {@link #DEFAULT_START}. */
     public MeshSimulator(long seed) {
-        this(seed, DEFAULT_START, 10);
+        this(seed, DEFAULT_START, 10_000);
     }
 
     /** An edge of the call graph: caller, callee and how calls along it behave. */
@@ -111,7 +112,7 @@ public final class MeshSimulator implements Serializable {
     public ServiceMeshMetrics request(long n) {
         SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + n);
         Edge edge = pickEdge(random.nextDouble());
-        long start = startTime + n * spacingMs + random.nextLong(Math.max(1, spacingMs));
+        long start = startTime + (n * spacingMicros + random.nextLong(Math.max(1, spacingMicros))) / 1000;
         String requestId = requestId(random);
         String sourceInstance = instance(edge.source, edge.sourceInstances, random);
         String destInstance = instance(edge.dest, edge.destInstances, random);

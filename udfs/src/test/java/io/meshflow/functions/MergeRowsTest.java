@@ -199,6 +199,29 @@ class MergeRowsTest {
         assertThat(rewritten.metrics.calls).isEqualTo(4);
     }
 
+    @Test
+    void pipelineStatsRowsStayLongEnoughForALateSideToUpdateTheWholeRow() throws Exception {
+        MetricKey stats = new MetricKey(Table.PIPELINE_STATS, Granularity.MINUTE, T0, "", "", "", "");
+        MetricsAccumulator calls = new MetricsAccumulator();
+        calls.sides = 10;
+        calls.pairedCalls = 5;
+        send(stats, calls);
+        harness.processWatermark(MINUTE_FORGET + Duration.ofDays(1).toMillis());
+        MetricsAccumulator late = new MetricsAccumulator();
+        late.sides = 1;
+        late.lateSides = 1;
+        send(stats, late);
+
+        MetricsAccumulator last = rows().get(rows().size() - 1).metrics;
+        assertThat(last.sides).isEqualTo(11);
+        assertThat(last.pairedCalls).isEqualTo(5);
+        assertThat(last.lateSides).isEqualTo(1);
+
+        harness.processWatermark(MINUTE_FORGET + MergeRows.PIPELINE_STATS_RETENTION_MS);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
     private void send(MetricKey key, MetricsAccumulator metrics) throws Exception {
         harness.processElement(new MetricRecord(key, metrics), key.bucketStart);
     }

@@ -7,6 +7,7 @@ import io.meshflow.metrics.MetricRecord;
 import io.meshflow.metrics.Table;
 import io.meshflow.records.CallEvent;
 import io.meshflow.records.Granularity;
+import io.meshflow.records.Timing;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,16 +26,25 @@ import static io.meshflow.testing.Sides.client;
 import static io.meshflow.testing.Sides.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Local combining of the rows calls count in, handed on as partial rows on every watermark and barrier. */
+/**
+ * Local combining of the rows calls count in: each minute row is handed on, with the same counters for its
+ * hour and day rows, once the watermark reaches the minute's write time; everything before a barrier.
+ */
 class PreAggregateTest {
+    private static final Timing TIMING = new Timing(Duration.ofSeconds(10), Duration.ofSeconds(60));
     private static final long DAY_START = Granularity.DAY.bucketStart(T0);
+    /** When T0's minute is written downstream: its last millisecond plus pair.timeout. */
+    private static final long MINUTE_WRITE = T0 + 60_000 - 1 + 10_000;
+    /** Rows of one paired call with every name: six tables at three granularities, two services rows. */
+    private static final int ROWS_OF_ONE_CALL = 6 * 3 + 2;
 
     private OneInputStreamOperatorTestHarness<CallEvent, MetricRecord> harness;
     private boolean closed;
 
     @BeforeEach
     void open() throws Exception {
-        harness = new OneInputStreamOperatorTestHarness<>(new PreAggregate(new CallRouter(ApdexThresholds.uniform(500))));
+        harness = new OneInputStreamOperatorTestHarness<>(
+                new PreAggregate(new CallRouter(ApdexThresholds.uniform(500)), TIMING));
         harness.open();
     }
 
@@ -45,17 +56,27 @@ class PreAggregateTest {
     }
 
     @Test
-    void nothingIsEmittedBeforeAWatermark() throws Exception {
-        send(pairedCall("r1", T0 + 1000, 100));
-        send(pairedCall("r2", T0 + 2000, 100));
-
-        assertThat(harness.getOutput()).isEmpty();
+    void theWriteTimeOfThisTestIsWhatTimingComputes() {
+        assertThat(TIMING.writeTime(Granularity.MINUTE, T0)).isEqualTo(MINUTE_WRITE);
     }
 
     @Test
-    void aWatermarkEmitsEachMinuteRowWithItsHourAndDayRowsAndThenTheWatermark() throws Exception {
+    void nothingIsEmittedBeforeTheWatermarkReachesTheMinutesWriteTime() throws Exception {
         send(pairedCall("r1", T0 + 1000, 100));
+        send(pairedCall("r2", T0 + 2000, 100));
+        assertThat(harness.getOutput()).isEmpty();
+
         harness.processWatermark(T0 + 5000);
+        harness.processWatermark(MINUTE_WRITE - 1);
+        assertThat(rows()).isEmpty();
+        assertThat(harness.getOutput()).as("watermarks still pass")
+                .containsExactly(new Watermark(T0 + 5000), new Watermark(MINUTE_WRITE - 1));
+    }
+
+    @Test
+    void atWriteTimeEachMinuteRowIsEmittedWithItsHourAndDayRowsBeforeTheWatermark() throws Exception {
+        send(pairedCall("r1", T0 + 1000, 100));
+        harness.processWatermark(MINUTE_WRITE);
 
         List<MetricRecord> rows = rows();
         List<MetricKey> minuteRows = rows.stream().filter(r -> r.key.granularity == Granularity.MINUTE)
@@ -75,21 +96,21 @@ class PreAggregateTest {
                         minute.rolledUpTo(Granularity.HOUR), minute.rolledUpTo(Granularity.DAY));
             }
         }
-        assertThat(rows).hasSize(6 * 3 + 2);
+        assertThat(rows).hasSize(ROWS_OF_ONE_CALL);
         assertThat(rows).filteredOn(r -> r.key.granularity == Granularity.HOUR)
                 .extracting(r -> r.key.bucketStart).containsOnly(T0);
         assertThat(rows).filteredOn(r -> r.key.granularity == Granularity.DAY)
                 .extracting(r -> r.key.bucketStart).containsOnly(DAY_START);
 
         assertThat(new ArrayList<>(harness.getOutput())).last()
-                .as("the watermark follows the rows it completes").isEqualTo(new Watermark(T0 + 5000));
+                .as("the watermark follows the rows it completes").isEqualTo(new Watermark(MINUTE_WRITE));
     }
 
     @Test
     void hourAndDayRowsCarryTheSameCountersAsTheirMinuteRow() throws Exception {
         send(pairedCall("r1", T0 + 1000, 100));
         send(pairedCall("r2", T0 + 2000, 300));
-        harness.processWatermark(T0 + 5000);
+        harness.processWatermark(MINUTE_WRITE);
 
         Map<Granularity, List<MetricRecord>> byGranularity = rows().stream()
                 .filter(r -> r.key.table == Table.SERVICE_METRICS)
@@ -108,7 +129,7 @@ class PreAggregateTest {
     void twoCallsIntoTheSameRowAreCombinedIntoOnePartial() throws Exception {
         send(pairedCall("r1", T0 + 1000, 100));
         send(pairedCall("r2", T0 + 59_000, 200));
-        harness.processWatermark(T0 + 60_000);
+        harness.processWatermark(MINUTE_WRITE);
 
         assertThat(rows()).filteredOn(r -> r.key.table == Table.SERVICE_EDGES && r.key.granularity == Granularity.MINUTE)
                 .singleElement().satisfies(r -> {
@@ -121,46 +142,53 @@ class PreAggregateTest {
     }
 
     @Test
-    void callsOfDifferentMinutesMakeSeparateMinuteRowsAndSeparateHourPartials() throws Exception {
+    void eachMinuteIsHandedOnWhenItIsDueAndItsHourRowsAsSeparatePartials() throws Exception {
         send(pairedCall("r1", T0 + 1000, 100));
         send(pairedCall("r2", T0 + 61_000, 100));
-        harness.processWatermark(T0 + 70_000);
 
-        List<MetricRecord> serviceRows = rows().stream().filter(r -> r.key.table == Table.SERVICE_METRICS).toList();
-        assertThat(serviceRows).filteredOn(r -> r.key.granularity == Granularity.MINUTE)
-                .extracting(r -> r.key.bucketStart).containsExactlyInAnyOrder(T0, T0 + 60_000);
-        assertThat(serviceRows).filteredOn(r -> r.key.granularity == Granularity.HOUR)
+        harness.processWatermark(MINUTE_WRITE);
+        assertThat(serviceRows()).extracting(r -> r.key.granularity + "@" + r.key.bucketStart)
+                .containsExactlyInAnyOrder("MINUTE@" + T0, "HOUR@" + T0, "DAY@" + DAY_START);
+
+        harness.processWatermark(MINUTE_WRITE + 60_000);
+        assertThat(serviceRows()).filteredOn(r -> r.key.granularity == Granularity.MINUTE)
+                .extracting(r -> r.key.bucketStart).containsExactly(T0, T0 + 60_000);
+        assertThat(serviceRows()).filteredOn(r -> r.key.granularity == Granularity.HOUR)
                 .as("partials: MergeRows adds them up").extracting(r -> r.metrics.calls).containsExactly(1L, 1L);
     }
 
     @Test
-    void aFlushEmptiesTheRowsSoTheNextWatermarkEmitsOnlyNewCalls() throws Exception {
+    void emittedRowsAreNotEmittedAgain() throws Exception {
         send(pairedCall("r1", T0 + 1000, 100));
-        harness.processWatermark(T0 + 5000);
-        int afterFirst = rows().size();
+        harness.processWatermark(MINUTE_WRITE);
+        harness.processWatermark(MINUTE_WRITE + 60_000);
 
-        harness.processWatermark(T0 + 6000);
-        assertThat(rows()).as("nothing new to emit").hasSize(afterFirst);
-
-        send(pairedCall("r2", T0 + 7000, 100));
-        harness.processWatermark(T0 + 8000);
-        List<MetricRecord> second = rows().subList(afterFirst, rows().size());
-        assertThat(second).filteredOn(r -> r.key.table == Table.SERVICE_METRICS)
-                .extracting(r -> r.metrics.calls).containsOnly(1L);
+        assertThat(rows()).hasSize(ROWS_OF_ONE_CALL);
     }
 
     @Test
-    void prepareSnapshotPreBarrierFlushes() throws Exception {
+    void aCallOfAMinuteAlreadyWrittenGoesOnAtTheNextWatermark() throws Exception {
+        harness.processWatermark(MINUTE_WRITE + 5000);
+        send(pairedCall("r1", T0 + 1000, 100));
+        assertThat(rows()).isEmpty();
+
+        harness.processWatermark(MINUTE_WRITE + 5001);
+        assertThat(serviceRows()).extracting(r -> r.key.granularity)
+                .containsExactlyInAnyOrder(Granularity.MINUTE, Granularity.HOUR, Granularity.DAY);
+    }
+
+    @Test
+    void prepareSnapshotPreBarrierFlushesRowsThatAreNotDueYet() throws Exception {
         send(pairedCall("r1", T0 + 1000, 100));
         harness.prepareSnapshotPreBarrier(1L);
 
-        assertThat(rows()).filteredOn(r -> r.key.table == Table.SERVICE_METRICS)
-                .extracting(r -> r.key.granularity)
+        assertThat(serviceRows()).extracting(r -> r.key.granularity)
                 .containsExactlyInAnyOrder(Granularity.MINUTE, Granularity.HOUR, Granularity.DAY);
+        assertThat(rows()).hasSize(ROWS_OF_ONE_CALL);
         assertThat(harness.getOutput()).noneMatch(o -> o instanceof Watermark);
 
-        harness.processWatermark(T0 + 5000);
-        assertThat(rows()).as("flushed rows are not emitted again").hasSize(6 * 3 + 2);
+        harness.processWatermark(MINUTE_WRITE);
+        assertThat(rows()).as("flushed rows are not emitted again").hasSize(ROWS_OF_ONE_CALL);
     }
 
     @Test
@@ -169,14 +197,14 @@ class PreAggregateTest {
         closed = true;
         harness.close();
 
-        assertThat(rows()).hasSize(6 * 3 + 2);
+        assertThat(rows()).hasSize(ROWS_OF_ONE_CALL);
     }
 
     @Test
     void duplicatesAndLateSidesOnlyEmitPipelineStats() throws Exception {
         send(CallEvent.dropped(CallEvent.Kind.DUPLICATE, client("r1", "A", "B").at(T0 + 1000).build()));
         send(CallEvent.dropped(CallEvent.Kind.LATE, server("r2", "A", "B").at(T0 + 2000).build()));
-        harness.processWatermark(T0 + 5000);
+        harness.processWatermark(MINUTE_WRITE);
 
         assertThat(rows()).extracting(r -> r.key.table).containsOnly(Table.PIPELINE_STATS);
         assertThat(rows()).extracting(r -> r.key.granularity)
@@ -194,6 +222,10 @@ class PreAggregateTest {
 
     private List<MetricRecord> rows() {
         return harness.extractOutputValues();
+    }
+
+    private List<MetricRecord> serviceRows() {
+        return rows().stream().filter(r -> r.key.table == Table.SERVICE_METRICS).toList();
     }
 
     /** A paired call A -> B; the client saw 10 ms more than the server. */

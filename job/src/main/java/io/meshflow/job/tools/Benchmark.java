@@ -29,7 +29,7 @@ public final class Benchmark {
         Path input = dir.resolve("sides-" + sides + ".bin");
         if (!Files.exists(input)) {
             long start = System.nanoTime();
-            SimulateToFile.write(input, sides, 42, 1);
+            SimulateToFile.write(input, sides, 42, 1000);
             System.out.printf("made %s: %d sides, %.1f MB, in %.1f s%n", input, sides,
                     Files.size(input) / 1e6, (System.nanoTime() - start) / 1e9);
         }
