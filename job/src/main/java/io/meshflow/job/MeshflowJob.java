@@ -3,6 +3,7 @@ package io.meshflow.job;
 import io.meshflow.job.MeshflowOptions.InvalidOptionException;
 import io.meshflow.job.sources.KafkaCheck;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -69,6 +70,15 @@ public final class MeshflowJob {
 
     /** Builds and runs the job; returns when a bounded input is consumed and every result written. */
     public static JobExecutionResult run(JobSettings settings) throws Exception {
+        return environment(settings).execute("meshflow");
+    }
+
+    /** Builds and submits the job without waiting for it: for unbounded input. */
+    public static JobClient start(JobSettings settings) throws Exception {
+        return environment(settings).executeAsync("meshflow");
+    }
+
+    static StreamExecutionEnvironment environment(JobSettings settings) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig());
         if (settings.parallelism != null) {
             env.setParallelism(settings.parallelism);
@@ -78,7 +88,7 @@ public final class MeshflowJob {
             env.enableCheckpointing(settings.checkpointInterval.toMillis());
         }
         MeshflowPipeline.build(env, settings);
-        return env.execute("meshflow");
+        return env;
     }
 
     /** Settings every run gets: no Kryo fallback anywhere, and no defensive copies between chained operators. */

@@ -1,0 +1,52 @@
+package io.meshflow.job.testing;
+
+import io.meshflow.proto.DetectPoint;
+import io.meshflow.proto.HTTPServiceMeshMetric;
+import io.meshflow.proto.HTTPServiceMeshMetrics;
+import io.meshflow.proto.ServiceMeshMetrics;
+import io.meshflow.sim.MeshSimulator;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Simulated traffic for recovery tests: one record per side, then two "clock" sides two days later that move
+ * the watermark past every bucket of the traffic, so an unbounded job writes all of its rows.
+ */
+public final class SimulatedTraffic {
+    /** Buckets from here on hold only the clock sides; their rows are not compared. */
+    public static final String CLOCK_DAY = "2026-01-03 00:00:00";
+    public static final List<String> CLOCK_SERVICES = List.of("clock", "clock-sink");
+
+    private SimulatedTraffic() {}
+
+    /** {@code requests} requests of the simulated mesh, 50 a second of event time from 2026-01-01 00:00. */
+    public static List<byte[]> requests(int requests) {
+        MeshSimulator simulator = new MeshSimulator(7, MeshSimulator.DEFAULT_START, 20_000);
+        List<byte[]> records = new ArrayList<>();
+        for (int n = 0; n < requests; n++) {
+            for (HTTPServiceMeshMetric side : simulator.request(n).getHttpMetrics().getMetricsList()) {
+                records.add(record(side));
+            }
+        }
+        return records;
+    }
+
+    /** One clock side per partition, so that every partition's watermark moves on. */
+    public static List<byte[]> clock(int partitions) {
+        List<byte[]> records = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            records.add(record(HTTPServiceMeshMetric.newBuilder()
+                    .setRequestId("clock-" + p).setDetectPoint(DetectPoint.client)
+                    .setSourceServiceName("clock").setDestServiceName("clock-sink")
+                    .setStartTime(MeshSimulator.DEFAULT_START + 2 * 86_400_000L + 30_000).setLatency(1)
+                    .build()));
+        }
+        return records;
+    }
+
+    private static byte[] record(HTTPServiceMeshMetric side) {
+        return ServiceMeshMetrics.newBuilder()
+                .setHttpMetrics(HTTPServiceMeshMetrics.newBuilder().addMetrics(side)).build().toByteArray();
+    }
+}
