@@ -18,7 +18,7 @@ import java.util.concurrent.TimeoutException;
  * otherwise wait and restart without end; a user starting the job wants one clear line instead.
  */
 public final class KafkaCheck {
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private KafkaCheck() {}
 

@@ -90,7 +90,7 @@ public final class Kafka {
         broker.awaitShutdown();
     }
 
-    public static void startBroker() throws InterruptedException {
+    public static void startBroker() throws Exception {
         cluster.brokers().get(0).startup();
         cluster.waitForReadyBrokers();
     }

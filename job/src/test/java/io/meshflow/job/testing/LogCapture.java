@@ -1,0 +1,49 @@
+package io.meshflow.job.testing;
+
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Captures warnings and errors logged in this JVM, so a test can wait until the job has really met an outage
+ * (the JDBC sink failing a write, the Kafka reader failing to reach the broker) instead of guessing a time.
+ */
+public final class LogCapture extends AbstractAppender implements AutoCloseable {
+    private final List<String> messages = new CopyOnWriteArrayList<>();
+
+    private LogCapture() {
+        super("test-capture", null, null, true, Property.EMPTY_ARRAY);
+    }
+
+    public static LogCapture capture() {
+        LogCapture capture = new LogCapture();
+        capture.start();
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        context.getConfiguration().getRootLogger().addAppender(capture, Level.WARN, null);
+        context.updateLoggers();
+        return capture;
+    }
+
+    @Override
+    public void append(LogEvent event) {
+        messages.add(event.getMessage().getFormattedMessage());
+    }
+
+    public boolean saw(String fragment) {
+        return messages.stream().anyMatch(m -> m.contains(fragment));
+    }
+
+    @Override
+    public void close() {
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        context.getConfiguration().getRootLogger().removeAppender(getName());
+        context.updateLoggers();
+        stop();
+    }
+}
