@@ -1,5 +1,6 @@
 package io.meshflow.job.testing;
 
+import io.meshflow.proto.ServiceMeshMetrics;
 import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -73,6 +74,24 @@ public final class Kafka {
                 producer.send(new ProducerRecord<>(topic, i % partitions, null, records.get(i)));
             }
             producer.flush();
+        }
+    }
+
+    /**
+     * Writes records of single sides, each to the partition of its request id, so the sides of one request
+     * stay in order: which server side of a retried request comes first then does not depend on how the
+     * partitions interleave, and two runs can be compared row for row.
+     */
+    public static void produceByRequest(String topic, int partitions, List<byte[]> records) {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (byte[] record : records) {
+                String requestId = ServiceMeshMetrics.parseFrom(record).getHttpMetrics().getMetrics(0).getRequestId();
+                int partition = Math.floorMod(requestId.hashCode(), partitions);
+                producer.send(new ProducerRecord<>(topic, partition, null, record));
+            }
+            producer.flush();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException(e);
         }
     }
 

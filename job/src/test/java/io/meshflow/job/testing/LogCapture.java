@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Captures warnings and errors logged in this JVM, so a test can wait until the job has really met an outage
+ * Captures what is logged in this JVM (warnings and errors, and the INFO loggers log4j2-test.properties
+ * enables: job restarts and restores), so a test can wait until the job has really met an outage
  * (the JDBC sink failing a write, the Kafka reader failing to reach the broker) instead of guessing a time.
  */
 public final class LogCapture extends AbstractAppender implements AutoCloseable {
@@ -25,7 +26,7 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
         LogCapture capture = new LogCapture();
         capture.start();
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        context.getConfiguration().getRootLogger().addAppender(capture, Level.WARN, null);
+        context.getConfiguration().getRootLogger().addAppender(capture, Level.INFO, null);
         context.updateLoggers();
         return capture;
     }
@@ -36,7 +37,11 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     }
 
     public boolean saw(String fragment) {
-        return messages.stream().anyMatch(m -> m.contains(fragment));
+        return count(fragment) > 0;
+    }
+
+    public long count(String fragment) {
+        return messages.stream().filter(m -> m.contains(fragment)).count();
     }
 
     @Override

@@ -34,12 +34,21 @@ public final class SimulatedTraffic {
 
     /** One clock side per partition, so that every partition's watermark moves on. */
     public static List<byte[]> clock(int partitions) {
+        return clock(partitions, 0);
+    }
+
+    /**
+     * Clock tick {@code tick}: one side per partition, {@code tick} seconds after the first clock. A job restored
+     * from a checkpoint starts without a watermark (Flink does not checkpoint watermarks), so tests keep the
+     * clock ticking, as live traffic would, until every row is written.
+     */
+    public static List<byte[]> clock(int partitions, long tick) {
         List<byte[]> records = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             records.add(record(HTTPServiceMeshMetric.newBuilder()
-                    .setRequestId("clock-" + p).setDetectPoint(DetectPoint.client)
+                    .setRequestId("clock-" + tick + "-" + p).setDetectPoint(DetectPoint.client)
                     .setSourceServiceName("clock").setDestServiceName("clock-sink")
-                    .setStartTime(MeshSimulator.DEFAULT_START + 2 * 86_400_000L + 30_000).setLatency(1)
+                    .setStartTime(MeshSimulator.DEFAULT_START + 2 * 86_400_000L + 30_000 + tick * 1000).setLatency(1)
                     .build()));
         }
         return records;

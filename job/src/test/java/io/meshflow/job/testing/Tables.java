@@ -13,6 +13,24 @@ public final class Tables {
 
     private Tables() {}
 
+    /** The rows only one of two snapshots has, per table: what a failed comparison should show. */
+    public static String difference(Map<String, List<String>> expected, Map<String, List<String>> actual) {
+        StringBuilder out = new StringBuilder();
+        for (String table : ALL) {
+            List<String> missing = new ArrayList<>(expected.getOrDefault(table, List.of()));
+            missing.removeAll(actual.getOrDefault(table, List.of()));
+            List<String> extra = new ArrayList<>(actual.getOrDefault(table, List.of()));
+            extra.removeAll(expected.getOrDefault(table, List.of()));
+            missing.stream().limit(5).forEach(r -> out.append(table).append(" missing: ").append(r).append('\n'));
+            extra.stream().limit(5).forEach(r -> out.append(table).append(" unexpected: ").append(r).append('\n'));
+            if (missing.size() + extra.size() > 0) {
+                out.append(table).append(": ").append(missing.size()).append(" missing, ")
+                        .append(extra.size()).append(" unexpected\n");
+            }
+        }
+        return out.toString();
+    }
+
     /**
      * Every row of every results table, sorted, as text; rows in buckets from {@code before} on, and services
      * named in {@code excludedServices}, are left out.

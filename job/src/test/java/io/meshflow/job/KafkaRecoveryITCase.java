@@ -1,0 +1,212 @@
+package io.meshflow.job;
+
+import io.meshflow.job.testing.Kafka;
+import io.meshflow.job.testing.LogCapture;
+import io.meshflow.job.testing.Rows;
+import io.meshflow.job.testing.ScenarioFile;
+import io.meshflow.job.testing.SimulatedTraffic;
+import io.meshflow.job.testing.Tables;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.meshflow.job.testing.SimulatedTraffic.CLOCK_DAY;
+import static io.meshflow.job.testing.SimulatedTraffic.CLOCK_SERVICES;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Exactly-once in effect: after a failure and a restart from the last checkpoint, the tables end exactly as a
+ * failure-free run's. Each test runs unbounded Kafka input at parallelism 2 on two TaskManagers and compares
+ * with the same traffic read from a file.
+ */
+class KafkaRecoveryITCase {
+    private static final int PARTITIONS = 2;
+    /** Two minutes of event time; the first part ends at about 00:01:24, past the first minute's write time. */
+    private static final List<byte[]> TRAFFIC = SimulatedTraffic.requests(6000);
+    private static final List<byte[]> FIRST_HALF = TRAFFIC.subList(0, TRAFFIC.size() * 7 / 10);
+    private static final List<byte[]> SECOND_HALF = TRAFFIC.subList(TRAFFIC.size() * 7 / 10, TRAFFIC.size());
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(2)
+                    // spare slots: a restarted attempt need not wait for a failed one to finish cancelling
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    private static Map<String, List<String>> failureFree;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void runWithoutFailure(@TempDir Path dir) throws Exception {
+        List<byte[]> all = new java.util.ArrayList<>(TRAFFIC);
+        all.addAll(SimulatedTraffic.clock(PARTITIONS));
+        Path file = ScenarioFile.write(dir.resolve("traffic.bin"), all);
+        String url = "jdbc:sqlite:" + dir.resolve("reference.db");
+        JobSettings settings = JobSettings.from(new String[] {"--input", file.toString(), "--jdbc.url", url,
+                "--parallelism", "2"}, Map.of());
+        Database.createTables(settings);
+        MeshflowJob.run(settings);
+        failureFree = Tables.snapshot(url, CLOCK_DAY, CLOCK_SERVICES);
+        assertThat(failureFree.get("service_metrics")).hasSizeGreaterThan(20);
+    }
+
+    @Test
+    void aKilledTaskManagerIsRecoveredFrom(@InjectMiniCluster MiniCluster miniCluster) throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("killed.db");
+        Run run = start(url);
+        Kafka.produceByRequest(run.topic, PARTITIONS, FIRST_HALF);
+        awaitCheckpointWithRows(run);
+
+        long killed = System.nanoTime();
+        miniCluster.terminateTaskManager(0).get();
+        miniCluster.startTaskManager();
+        Kafka.produceByRequest(run.topic, PARTITIONS, SECOND_HALF);
+        Kafka.produce(run.topic, PARTITIONS, SimulatedTraffic.clock(PARTITIONS));
+
+        awaitTablesEqualFailureFree(run);
+        System.out.printf("recovery: tables complete %.1f s after the TaskManager was killed%n",
+                (System.nanoTime() - killed) / 1e9);
+    }
+
+    @Test
+    void aDatabaseOutageIsWaitedOut() throws Exception {
+        int port = freePort();
+        Path data = Files.createDirectories(dir.resolve("pg"));
+        EmbeddedPostgres postgres = postgres(port, data);
+        String url = postgres.getJdbcUrl("postgres", "postgres");
+        Run run = start(url);
+        try (LogCapture log = LogCapture.capture()) {
+            Kafka.produceByRequest(run.topic, PARTITIONS, FIRST_HALF);
+            awaitCheckpointWithRows(run);
+
+            postgres.close();
+            long down = System.nanoTime();
+            Kafka.produceByRequest(run.topic, PARTITIONS, SECOND_HALF);
+            Kafka.produce(run.topic, PARTITIONS, SimulatedTraffic.clock(PARTITIONS));
+            // The database stays down until the sink has failed to write, and the job has restarted from its
+            // checkpoint four times without reaching it (the restart strategy waits longer each time).
+            await().atMost(Duration.ofSeconds(90)).until(() -> log.saw("JDBC executeBatch error"));
+            long restoresBefore = log.count("Restoring job");
+            await().atMost(Duration.ofSeconds(90)).until(() -> log.count("Restoring job") >= restoresBefore + 4);
+            postgres = postgres(port, data);
+            System.out.printf("database outage: %.1f s%n", (System.nanoTime() - down) / 1e9);
+
+            awaitTablesEqualFailureFree(run);
+        } finally {
+            postgres.close();
+        }
+    }
+
+    @Test
+    void aBrokerRestartIsWaitedOut() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("broker.db");
+        Run run = start(url);
+        try (LogCapture log = LogCapture.capture()) {
+            Kafka.produceByRequest(run.topic, PARTITIONS, FIRST_HALF);
+            awaitCheckpointWithRows(run);
+
+            Kafka.stopBroker();
+            // down until the job has noticed: its checkpoints cannot commit offsets to the broker
+            await().atMost(Duration.ofSeconds(60)).until(() -> log.saw("Failed to commit consumer offsets"));
+            Kafka.startBroker();
+            Kafka.produceByRequest(run.topic, PARTITIONS, SECOND_HALF);
+            Kafka.produce(run.topic, PARTITIONS, SimulatedTraffic.clock(PARTITIONS));
+
+            awaitTablesEqualFailureFree(run);
+        }
+    }
+
+    private record Run(String topic, String group, String url, JobClient job) {}
+
+    @org.junit.jupiter.api.AfterEach
+    void cancelJobs() throws Exception {
+        for (JobClient job : started) {
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                job.cancel().get();
+            }
+        }
+        started.clear();
+    }
+
+    private final List<JobClient> started = new java.util.ArrayList<>();
+
+    private Run start(String url) throws Exception {
+        String topic = Kafka.newTopic(PARTITIONS);
+        String group = "group-" + topic;
+        JobSettings settings = JobSettings.from(new String[] {"--kafka.bootstrap-servers", Kafka.bootstrapServers(),
+                "--kafka.topic", topic, "--kafka.group-id", group, "--jdbc.url", url, "--parallelism", "2",
+                "--checkpoint.interval", "500ms"}, Map.of());
+        Database.createTables(settings);
+        JobClient job = MeshflowJob.start(settings);
+        started.add(job);
+        return new Run(topic, group, url, job);
+    }
+
+    /** Some rows are written and a checkpoint has completed (it committed offsets to Kafka). */
+    private static void awaitCheckpointWithRows(Run run) {
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                Rows.count(run.url, "SELECT COUNT(*) FROM pipeline_stats") > 0 && committedOffsets(run) > 0);
+    }
+
+    private static long committedOffsets(Run run) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Kafka.bootstrapServers()))) {
+            return admin.listConsumerGroupOffsets(run.group).partitionsToOffsetAndMetadata().get().values().stream()
+                    .mapToLong(OffsetAndMetadata::offset).sum();
+        }
+    }
+
+    private static void awaitTablesEqualFailureFree(Run run) throws Exception {
+        AtomicLong tick = new AtomicLong(1);
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+        clock.scheduleAtFixedRate(() -> Kafka.produce(run.topic, PARTITIONS,
+                SimulatedTraffic.clock(PARTITIONS, tick.getAndIncrement())), 0, 500, TimeUnit.MILLISECONDS);
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> Tables.snapshot(run.url, CLOCK_DAY, CLOCK_SERVICES).equals(failureFree));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // fall through to the assertion, which shows the difference
+            System.out.println("job status at timeout: " + run.job.getJobStatus().get());
+        } finally {
+            clock.shutdownNow();
+        }
+        Map<String, List<String>> tables = Tables.snapshot(run.url, CLOCK_DAY, CLOCK_SERVICES);
+        assertThat(tables).as(() -> Tables.difference(failureFree, tables)).isEqualTo(failureFree);
+        assertThat(Rows.count(run.url, "SELECT COUNT(*) FROM dead_letters")).isZero();
+    }
+
+    private static EmbeddedPostgres postgres(int port, Path data) throws IOException {
+        return EmbeddedPostgres.builder().setPort(port).setDataDirectory(data).setCleanDataDirectory(false).start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
