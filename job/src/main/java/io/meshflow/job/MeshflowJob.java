@@ -6,6 +6,7 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ExceptionUtils;
 
@@ -70,16 +71,21 @@ public final class MeshflowJob {
 
     /** Builds and runs the job; returns when a bounded input is consumed and every result written. */
     public static JobExecutionResult run(JobSettings settings) throws Exception {
-        return environment(settings).execute("meshflow");
+        return environment(settings, flinkConfig(settings)).execute("meshflow");
     }
 
     /** Builds and submits the job without waiting for it: for unbounded input. */
     public static JobClient start(JobSettings settings) throws Exception {
-        return environment(settings).executeAsync("meshflow");
+        return start(settings, flinkConfig(settings));
     }
 
-    static StreamExecutionEnvironment environment(JobSettings settings) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig());
+    /** As {@link #start(JobSettings)}, with Flink settings of the caller's (e.g. a savepoint to resume from). */
+    public static JobClient start(JobSettings settings, Configuration flinkConfig) throws Exception {
+        return environment(settings, flinkConfig).executeAsync("meshflow");
+    }
+
+    static StreamExecutionEnvironment environment(JobSettings settings, Configuration flinkConfig) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig);
         if (settings.parallelism != null) {
             env.setParallelism(settings.parallelism);
         }
@@ -91,11 +97,16 @@ public final class MeshflowJob {
         return env;
     }
 
-    /** Settings every run gets: no Kryo fallback anywhere, and no defensive copies between chained operators. */
-    static Configuration flinkConfig() {
+    /**
+     * Flink settings of a run: no Kryo fallback anywhere, no defensive copies between chained operators, and the
+     * state backend if --state.backend chose one (otherwise the cluster's, or heap for java -jar).
+     */
+    public static Configuration flinkConfig(JobSettings settings) {
         Configuration config = new Configuration();
         config.set(PipelineOptions.GENERIC_TYPES, false);
         config.set(PipelineOptions.OBJECT_REUSE, true);
+        settings.options.getOptional(MeshflowOptions.STATE_BACKEND)
+                .ifPresent(backend -> config.set(StateBackendOptions.STATE_BACKEND, backend.name()));
         return config;
     }
 

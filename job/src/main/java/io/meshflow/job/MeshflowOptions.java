@@ -52,6 +52,9 @@ public final class MeshflowOptions {
     public static final ConfigOption<String> APDEX_THRESHOLDS_FILE = key("apdex.thresholds-file").stringType()
             .noDefaultValue();
     public static final ConfigOption<Integer> PARALLELISM = key("parallelism").intType().noDefaultValue();
+    public static final ConfigOption<StateBackend> STATE_BACKEND = key("state.backend")
+            .enumType(StateBackend.class).noDefaultValue()
+            .withDescription("hashmap (state on the heap) or rocksdb (state on disk); default: the cluster's.");
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = key("checkpoint.interval").durationType()
             .defaultValue(Duration.ofSeconds(10))
             .withDescription("Checkpoint interval for unbounded (Kafka) input; bounded input is not checkpointed.");
@@ -61,7 +64,10 @@ public final class MeshflowOptions {
             INPUT, KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC, KAFKA_GROUP_ID, KAFKA_STARTING_OFFSETS, KAFKA_BOUNDED,
             GENERATOR_REQUESTS, GENERATOR_SEED, JDBC_URL, JDBC_USER, JDBC_PASSWORD, PAIR_TIMEOUT,
             WATERMARK_OUT_OF_ORDERNESS, ALLOWED_LATENESS, APDEX_THRESHOLD, APDEX_THRESHOLDS_FILE, PARALLELISM,
-            CHECKPOINT_INTERVAL);
+            CHECKPOINT_INTERVAL, STATE_BACKEND);
+
+    /** Flink's state backends. */
+    public enum StateBackend { hashmap, rocksdb }
 
     /** Where Kafka reading starts when the group has no committed offsets: committed falls back to earliest. */
     public enum StartingOffsets { committed, earliest, latest }
@@ -113,6 +119,9 @@ public final class MeshflowOptions {
     private static String expected(ConfigOption<?> option) {
         if (option == KAFKA_STARTING_OFFSETS) {
             return "expected committed, earliest or latest";
+        }
+        if (option == STATE_BACKEND) {
+            return "expected hashmap or rocksdb";
         }
         if (option == KAFKA_BOUNDED) {
             return "expected true or false";

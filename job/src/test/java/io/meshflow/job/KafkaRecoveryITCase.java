@@ -7,7 +7,10 @@ import io.meshflow.job.testing.ScenarioFile;
 import io.meshflow.job.testing.SimulatedTraffic;
 import io.meshflow.job.testing.Tables;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
@@ -140,6 +143,29 @@ class KafkaRecoveryITCase {
 
             awaitTablesEqualFailureFree(run);
         }
+    }
+
+    @Test
+    void aSavepointResumedAtAnotherParallelismEndsInTheSameTables(@TempDir Path savepoints) throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("savepoint.db");
+        Run run = start(url);
+        Kafka.produceByRequest(run.topic, PARTITIONS, FIRST_HALF);
+        awaitCheckpointWithRows(run);
+
+        String savepoint = run.job.stopWithSavepoint(false, savepoints.toUri().toString(),
+                SavepointFormatType.CANONICAL).get();
+        // An upgrade: the same job resumed from its savepoint, with one subtask where there were two.
+        JobSettings settings = JobSettings.from(new String[] {"--kafka.bootstrap-servers", Kafka.bootstrapServers(),
+                "--kafka.topic", run.topic, "--kafka.group-id", run.group, "--jdbc.url", url, "--parallelism", "1",
+                "--checkpoint.interval", "500ms"}, Map.of());
+        Configuration flink = MeshflowJob.flinkConfig(settings);
+        flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        JobClient resumed = MeshflowJob.start(settings, flink);
+        started.add(resumed);
+        Kafka.produceByRequest(run.topic, PARTITIONS, SECOND_HALF);
+        Kafka.produce(run.topic, PARTITIONS, SimulatedTraffic.clock(PARTITIONS));
+
+        awaitTablesEqualFailureFree(new Run(run.topic, run.group, url, resumed));
     }
 
     private record Run(String topic, String group, String url, JobClient job) {}

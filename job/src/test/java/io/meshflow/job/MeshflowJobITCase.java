@@ -46,6 +46,14 @@ class MeshflowJobITCase {
     }
 
     @Test
+    void theHandCheckedScenarioWithStateInRocksDb() throws Exception {
+        // Every state access serializes: pairing state, row accumulators and their histograms, timers.
+        String url = "jdbc:sqlite:" + dir.resolve("rocksdb.db");
+        runScenario(url, "--state.backend", "rocksdb");
+        HandCheckedScenario.assertTables(url);
+    }
+
+    @Test
     void aReplayRewritesTheSameRowsInsteadOfAddingToThem() throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve("results.db");
         runScenario(url);
@@ -76,15 +84,16 @@ class MeshflowJobITCase {
         assertThat(Rows.count(url, "SELECT COUNT(*) FROM dead_letters")).isZero();
     }
 
-    private void runScenario(String jdbcUrl) throws Exception {
+    private void runScenario(String jdbcUrl, String... more) throws Exception {
         Path input = ScenarioFile.write(dir.resolve("scenario.bin"), HandCheckedScenario.records());
         Path thresholds = HandCheckedScenario.thresholdsFile(dir);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         String[] options = HandCheckedScenario.options(thresholds, jdbcUrl);
-        String[] args = new String[options.length + 2];
+        String[] args = new String[options.length + 2 + more.length];
         args[0] = "--input";
         args[1] = input.toString();
         System.arraycopy(options, 0, args, 2, options.length);
+        System.arraycopy(more, 0, args, 2 + options.length, more.length);
 
         int code = MeshflowJob.execute(args, Map.of(), new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
