@@ -41,7 +41,7 @@ import java.time.Duration;
 public final class MeshflowPipeline {
 
     /** How long a Kafka partition may be silent before it stops holding the watermark back. */
-    static final Duration KAFKA_IDLENESS = Duration.ofSeconds(30);
+    static final Duration KAFKA_IDLENESS = Duration.ofSeconds(10);
 
     private MeshflowPipeline() {}
 
