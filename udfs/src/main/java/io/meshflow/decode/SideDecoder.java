@@ -68,14 +68,14 @@ public final class SideDecoder {
                 deadLetters.add(new DeadLetter(
                         sideId(origin, i), receivedAt, origin, invalid, wrap(metric.toByteArray())));
             } else {
-                sides[valid++] = toSide(metric, origin, i);
+                sides[valid++] = toSide(metric, i);
             }
         }
         if (valid < sides.length) {
             sides = java.util.Arrays.copyOf(sides, valid);
         }
         return new SideBatch(sides,
-                deadLetters == null ? new DeadLetter[0] : deadLetters.toArray(new DeadLetter[0]), payload);
+                deadLetters == null ? new DeadLetter[0] : deadLetters.toArray(new DeadLetter[0]), payload, origin);
     }
 
     /** Why a side cannot be used, or null when it can. */
@@ -92,7 +92,7 @@ public final class SideDecoder {
         return null;
     }
 
-    static Side toSide(HTTPServiceMeshMetric metric, String origin, int index) {
+    static Side toSide(HTTPServiceMeshMetric metric, int index) {
         Side side = new Side();
         side.requestId = metric.getRequestId();
         side.sourceService = metric.getSourceServiceName();
@@ -107,24 +107,24 @@ public final class SideDecoder {
         side.success = metric.getStatus();
         // proxy is treated as client (SPEC 1.1); unknown future values as server would be a guess, so client too
         side.client = metric.getDetectPoint() != DetectPoint.server;
-        side.origin = origin;
         side.index = index;
         return side;
     }
 
     /**
-     * The dead letter of a side that arrived after its bucket was forgotten; {@code payload} is the input
-     * record the side came in. Rare, so the record is decoded again rather than every side keeping its bytes.
+     * The dead letter of a side that arrived after its bucket was forgotten, from the batch it came in. Rare,
+     * so the record is decoded again rather than every side keeping its bytes.
      */
-    public static DeadLetter lateDeadLetter(Side side, byte[] payload) {
+    public static DeadLetter lateDeadLetter(SideBatch batch, Side side) {
+        byte[] payload = batch.payload;
         byte[] kept;
         try {
             kept = wrap(ServiceMeshMetrics.parseFrom(payload).getHttpMetrics().getMetrics(side.index).toByteArray());
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("a record that decoded once no longer decodes", e);
         }
-        return new DeadLetter(sideId(side.origin, side.index) + "/" + LATE, System.currentTimeMillis(),
-                side.origin, LATE, kept);
+        return new DeadLetter(sideId(batch.origin, side.index) + "/" + LATE, System.currentTimeMillis(),
+                batch.origin, LATE, kept);
     }
 
     /** A dead letter's payload stays in the input format: a ServiceMeshMetrics holding just that side. */

@@ -34,7 +34,7 @@ public class SplitBatches extends ProcessFunction<SideBatch, Side> {
         for (Side side : batch.sides) {
             if (timing.isLate(side.startTime, watermark)) {
                 side.late = true;
-                ctx.output(DEAD_LETTERS, SideDecoder.lateDeadLetter(side, batch.payload));
+                ctx.output(DEAD_LETTERS, SideDecoder.lateDeadLetter(batch, side));
             }
             out.collect(side);
         }

@@ -24,9 +24,7 @@ public class Side {
     public boolean success;
     /** True for detect point client or proxy, false for server. */
     public boolean client;
-    /** Where the side came from: topic/partition/offset or file@byte offset, for dead letters. */
-    public String origin;
-    /** Its position among the sides of that input record. */
+    /** Its position among the sides of its input record (whose origin the {@link SideBatch} holds). */
     public int index;
     /** It came after its bucket was forgotten: counted in pipeline_stats.late_sides only. */
     public boolean late;
@@ -47,7 +45,6 @@ public class Side {
         c.responseCode = responseCode;
         c.success = success;
         c.client = client;
-        c.origin = origin;
         c.index = index;
         c.late = late;
         return c;

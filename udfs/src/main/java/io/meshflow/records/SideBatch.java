@@ -15,13 +15,16 @@ public class SideBatch {
     public long eventTime = Long.MIN_VALUE;
     /** The record as read, to keep a side whole should it turn out late. */
     public byte[] payload;
+    /** Where the record came from: topic/partition/offset or file@byte offset. */
+    public String origin;
 
     public SideBatch() {}
 
-    public SideBatch(Side[] sides, DeadLetter[] deadLetters, byte[] payload) {
+    public SideBatch(Side[] sides, DeadLetter[] deadLetters, byte[] payload, String origin) {
         this.sides = sides;
         this.deadLetters = deadLetters;
         this.payload = payload;
+        this.origin = origin;
         long min = Long.MAX_VALUE;
         for (Side side : sides) {
             min = Math.min(min, side.startTime);
@@ -30,6 +33,6 @@ public class SideBatch {
     }
 
     public static SideBatch deadLetter(DeadLetter deadLetter) {
-        return new SideBatch(NO_SIDES, new DeadLetter[] {deadLetter}, deadLetter.payload);
+        return new SideBatch(NO_SIDES, new DeadLetter[] {deadLetter}, deadLetter.payload, deadLetter.origin);
     }
 }

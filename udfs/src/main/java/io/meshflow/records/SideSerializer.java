@@ -56,7 +56,6 @@ public final class SideSerializer extends TypeSerializerSingleton<Side> {
         writeString(s.destInstance, out);
         writeString(s.endpoint, out);
         writeString(s.tlsMode, out);
-        writeString(s.origin, out);
         out.writeLong(s.startTime);
         out.writeInt(s.latency);
         out.writeInt(s.responseCode);
@@ -74,7 +73,6 @@ public final class SideSerializer extends TypeSerializerSingleton<Side> {
         s.destInstance = readString(in);
         s.endpoint = readString(in);
         s.tlsMode = readString(in);
-        s.origin = readString(in);
         s.startTime = in.readLong();
         s.latency = in.readInt();
         s.responseCode = in.readInt();

@@ -88,9 +88,9 @@ class SideDecoderTest {
             assertThat(side.success).isTrue();
             assertThat(side.client).as("proxy counts as client").isTrue();
             assertThat(side.tlsMode).isEqualTo("mTLS");
-            assertThat(side.origin).isEqualTo("t/0/7");
         });
         assertThat(batch.eventTime).isEqualTo(1_767_261_601_000L);
+        assertThat(batch.origin).isEqualTo("t/0/7");
     }
 
     @Test

@@ -22,7 +22,6 @@ public final class Sides {
         side.latency = 100;
         side.responseCode = 200;
         side.success = true;
-        side.origin = "test";
     }
 
     public static Sides client(String requestId, String source, String dest) {
@@ -79,7 +78,6 @@ public final class Sides {
         copy.latency = side.latency;
         copy.responseCode = side.responseCode;
         copy.success = side.success;
-        copy.origin = side.origin;
         return copy;
     }
 }
