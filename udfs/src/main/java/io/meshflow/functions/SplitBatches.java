@@ -5,6 +5,8 @@ import io.meshflow.records.DeadLetter;
 import io.meshflow.records.Side;
 import io.meshflow.records.SideBatch;
 import io.meshflow.records.Timing;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -23,9 +25,15 @@ public class SplitBatches extends ProcessFunction<SideBatch, Side> {
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
     private final Timing timing;
+    private transient Counter deadLetters;
 
     public SplitBatches(Timing timing) {
         this.timing = timing;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
     }
 
     @Override
@@ -34,11 +42,13 @@ public class SplitBatches extends ProcessFunction<SideBatch, Side> {
         for (Side side : batch.sides) {
             if (timing.isLate(side.startTime, watermark)) {
                 side.late = true;
+                deadLetters.inc();
                 ctx.output(DEAD_LETTERS, SideDecoder.lateDeadLetter(batch, side));
             }
             out.collect(side);
         }
         for (DeadLetter deadLetter : batch.deadLetters) {
+            deadLetters.inc();
             ctx.output(DEAD_LETTERS, deadLetter);
         }
     }
