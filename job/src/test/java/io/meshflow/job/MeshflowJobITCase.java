@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -36,6 +37,7 @@ class MeshflowJobITCase {
         String url = Postgres.newDatabase();
         runScenario(url);
         HandCheckedScenario.assertTables(url);
+        assertAnalystsQueriesRun(url);
     }
 
     @Test
@@ -43,6 +45,25 @@ class MeshflowJobITCase {
         String url = "jdbc:sqlite:" + dir.resolve("results.db");
         runScenario(url);
         HandCheckedScenario.assertTables(url);
+        assertAnalystsQueriesRun(url);
+    }
+
+    /** sql/queries.sql promises to run unchanged on both databases, and to find something. */
+    private static void assertAnalystsQueriesRun(String url) throws Exception {
+        StringBuilder sql = new StringBuilder();
+        for (String line : Files.readAllLines(Path.of("..", "sql", "queries.sql"))) {
+            if (!line.strip().startsWith("--")) {
+                sql.append(line).append('\n');
+            }
+        }
+        int queries = 0;
+        for (String query : sql.toString().split(";")) {
+            if (!query.isBlank()) {
+                assertThat(Rows.query(url, query)).as(query).isNotEmpty();
+                queries++;
+            }
+        }
+        assertThat(queries).isGreaterThanOrEqualTo(3);
     }
 
     @Test
