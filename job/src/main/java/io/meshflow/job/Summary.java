@@ -36,7 +36,10 @@ public final class Summary {
                     + one(s, "SELECT COALESCE(SUM(late_sides), 0) FROM pipeline_stats WHERE granularity = 'day'")
                     + ")");
             out.println("  dead letters: " + one(s, "SELECT COUNT(*) FROM dead_letters"));
-            out.println("  try: sqlite3 -header -column meshflow.db < sql/queries.sql  (see README.md)");
+            if (settings.jdbcUrl.startsWith("jdbc:sqlite:")) {
+                String file = settings.jdbcUrl.substring("jdbc:sqlite:".length()).replaceAll("\\?.*", "");
+                out.println("  try: sqlite3 -header -column " + file + " < sql/queries.sql  (see README.md)");
+            }
         } catch (SQLException e) {
             out.println("meshflow: results are in " + settings.printableJdbcUrl() + " (no summary: "
                     + e.getMessage() + ")");
