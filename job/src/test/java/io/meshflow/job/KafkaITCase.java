@@ -79,17 +79,18 @@ class KafkaITCase {
                 "--kafka.topic", topic, "--jdbc.url", url, "--parallelism", "2"}, Map.of());
         Database.createTables(settings);
 
-        // Event time runs with the wall clock, set so that a minute ends 10 s from now.
+        // Event time runs with the wall clock, set so that a minute ends 25 s from now: by then the job is up
+        // and reading, so what is measured is the pipeline's delay, not the job's start.
         long now = System.currentTimeMillis();
         long minuteEnd = now - Math.floorMod(now, 60_000L);
-        long offset = now + 10_000 - minuteEnd;
-        MeshSimulator simulator = new MeshSimulator(5, minuteEnd - 10_000, 10_000);
+        long offset = now + 25_000 - minuteEnd;
+        MeshSimulator simulator = new MeshSimulator(5, minuteEnd - 25_000, 10_000);
         AtomicLong next = new AtomicLong();
         ScheduledExecutorService producer = Executors.newSingleThreadScheduledExecutor();
         KafkaProducer<byte[], byte[]> kafka = Kafka.producer();
         producer.scheduleAtFixedRate(() -> {
             long eventTimeNow = System.currentTimeMillis() - offset;
-            for (long n = next.get(); minuteEnd - 10_000 + n * 10 <= eventTimeNow; n = next.incrementAndGet()) {
+            for (long n = next.get(); minuteEnd - 25_000 + n * 10 <= eventTimeNow; n = next.incrementAndGet()) {
                 for (HTTPServiceMeshMetric side : simulator.request(n).getHttpMetrics().getMetricsList()) {
                     kafka.send(new ProducerRecord<>(topic, ServiceMeshMetrics.newBuilder()
                             .setHttpMetrics(HTTPServiceMeshMetrics.newBuilder().addMetrics(side))

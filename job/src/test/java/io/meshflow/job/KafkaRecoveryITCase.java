@@ -139,6 +139,10 @@ class KafkaRecoveryITCase {
             await().atMost(Duration.ofSeconds(60)).until(() -> log.saw("Failed to commit consumer offsets"));
             Kafka.startBroker();
             Kafka.produceByRequest(run.topic, PARTITIONS, SECOND_HALF);
+            // Both partitions were idle during the outage, and their readers reconnect one after the other: the
+            // clock (two days ahead) may only come once both have read the traffic, or the first reader's clock
+            // would carry the watermark past the second's traffic, as it would in production.
+            await().atMost(Duration.ofSeconds(60)).until(() -> committedOffsets(run) == TRAFFIC.size());
             Kafka.produce(run.topic, PARTITIONS, SimulatedTraffic.clock(PARTITIONS));
 
             awaitTablesEqualFailureFree(run);

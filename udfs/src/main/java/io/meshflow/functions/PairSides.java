@@ -24,8 +24,7 @@ import java.time.Duration;
  * forgotten, when the state is cleared. Redeliveries that arrive in between are recognised and dropped. A TTL
  * on the state is only a backstop.
  *
- * <p>No side reaches it after its bucket was forgotten: {@link SplitBatches} marks those late, upstream, where
- * the watermark is never behind this operator's.
+ * <p>Late sides are found upstream, where they are read ({@link SplitBatches}), and arrive here marked.
  */
 public class PairSides extends KeyedProcessFunction<Tuple3<String, String, String>, Side, CallEvent> {
     private static final long serialVersionUID = 1L;

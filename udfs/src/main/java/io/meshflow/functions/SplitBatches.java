@@ -14,9 +14,10 @@ import org.apache.flink.util.OutputTag;
 /**
  * Unpacks the sides of each decoded input record; its dead letters go to a side output.
  *
- * <p>It also finds late sides: those whose minute bucket was forgotten by the watermark here. The watermark
- * downstream is never ahead of this one, so a side not late here is not late anywhere; a late one is kept
- * whole in dead_letters and still sent on, marked, to be counted in pipeline_stats.late_sides.
+ * <p>It also finds late sides: those whose minute bucket was forgotten by the watermark here. A late one is
+ * kept whole in dead_letters and still sent on, marked, to be counted in pipeline_stats.late_sides. The
+ * watermark downstream is not ahead of this one, except when an idle Kafka partition resumes behind the
+ * others; {@link MergeRows} then keeps the rows it wrote rather than overwrite them with a part.
  */
 public class SplitBatches extends ProcessFunction<SideBatch, Side> {
     private static final long serialVersionUID = 1L;

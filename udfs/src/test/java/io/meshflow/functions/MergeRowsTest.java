@@ -200,6 +200,18 @@ class MergeRowsTest {
     }
 
     @Test
+    void aRowIsNotRewrittenFromAPartAfterItWasForgotten() throws Exception {
+        send(MINUTE, partial(5, 100));
+        harness.processWatermark(MINUTE_FORGET);
+        int written = rows().size();
+        send(MINUTE, partial(1, 100));
+
+        assertThat(rows()).as("no row of one call replaces the row of five").hasSize(written);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
     void pipelineStatsRowsStayLongEnoughForALateSideToUpdateTheWholeRow() throws Exception {
         MetricKey stats = new MetricKey(Table.PIPELINE_STATS, Granularity.MINUTE, T0, "", "", "", "");
         MetricsAccumulator calls = new MetricsAccumulator();
