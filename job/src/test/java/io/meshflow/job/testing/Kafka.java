@@ -45,13 +45,7 @@ public final class Kafka {
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the Kafka test broker", e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    cluster.close();
-                } catch (Exception ignored) {
-                    // the JVM is going away anyway
-                }
-            }));
+            Runtime.getRuntime().addShutdownHook(new Thread(Kafka::close));
         }
         return bootstrapServers;
     }
@@ -100,6 +94,18 @@ public final class Kafka {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+    }
+
+    /** Closes the broker, if one was started: before the JVM ends, so that its end is quick and clean. */
+    public static synchronized void close() {
+        if (cluster != null) {
+            try {
+                cluster.close();
+            } catch (Exception ignored) {
+                // closing a test broker: nothing to do about a failure
+            }
+            cluster = null;
+        }
     }
 
     /** Stops the broker (the controller stays up); same port and data when it starts again. */

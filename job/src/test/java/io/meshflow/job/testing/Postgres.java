@@ -23,15 +23,21 @@ public final class Postgres {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    server.close();
-                } catch (IOException ignored) {
-                    // the JVM is going away anyway
-                }
-            }));
+            Runtime.getRuntime().addShutdownHook(new Thread(Postgres::close));
         }
         return server;
+    }
+
+    /** Stops the server, if one was started: before the JVM ends, so that its end is quick and clean. */
+    public static synchronized void close() {
+        if (server != null) {
+            try {
+                server.close();
+            } catch (IOException ignored) {
+                // stopping a test server: nothing to do about a failure
+            }
+            server = null;
+        }
     }
 
     /** Creates an empty database and returns its JDBC URL (user postgres, no password). */
