@@ -23,7 +23,9 @@ public final class Database {
         if (settings.jdbcPassword != null) {
             properties.setProperty("password", settings.jdbcPassword);
         }
-        properties.setProperty("busy_timeout", "60000");
+        if (settings.dialect == io.meshflow.sql.Dialect.SQLITE) {
+            properties.setProperty("busy_timeout", "60000");
+        }
         try {
             Class.forName(settings.dialect.driverClass());
         } catch (ClassNotFoundException e) {

@@ -1,5 +1,6 @@
 package io.meshflow.job;
 
+import io.meshflow.job.testing.Flink;
 import io.meshflow.job.testing.HandCheckedScenario;
 import io.meshflow.job.testing.Kafka;
 import io.meshflow.job.testing.Rows;
@@ -9,7 +10,6 @@ import io.meshflow.proto.ServiceMeshMetrics;
 import io.meshflow.sim.MeshSimulator;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,11 +38,7 @@ import static org.awaitility.Awaitility.await;
 class KafkaITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = Flink.miniCluster(1, 2);
 
     @TempDir
     Path dir;

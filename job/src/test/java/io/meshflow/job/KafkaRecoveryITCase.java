@@ -1,9 +1,9 @@
 package io.meshflow.job;
 
+import io.meshflow.job.testing.Flink;
 import io.meshflow.job.testing.Kafka;
 import io.meshflow.job.testing.LogCapture;
 import io.meshflow.job.testing.Rows;
-import io.meshflow.job.testing.ScenarioFile;
 import io.meshflow.job.testing.SimulatedTraffic;
 import io.meshflow.job.testing.Tables;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -12,7 +12,6 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
@@ -52,13 +51,9 @@ class KafkaRecoveryITCase {
     private static final List<byte[]> FIRST_HALF = TRAFFIC.subList(0, TRAFFIC.size() * 7 / 10);
     private static final List<byte[]> SECOND_HALF = TRAFFIC.subList(TRAFFIC.size() * 7 / 10, TRAFFIC.size());
 
+    /** Spare slots: a restarted attempt need not wait for a failed one to finish cancelling. */
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(2)
-                    // spare slots: a restarted attempt need not wait for a failed one to finish cancelling
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = Flink.miniCluster(2, 2);
 
     private static Map<String, List<String>> failureFree;
 
@@ -67,15 +62,8 @@ class KafkaRecoveryITCase {
 
     @BeforeAll
     static void runWithoutFailure(@TempDir Path dir) throws Exception {
-        List<byte[]> all = new java.util.ArrayList<>(TRAFFIC);
-        all.addAll(SimulatedTraffic.clock(PARTITIONS));
-        Path file = ScenarioFile.write(dir.resolve("traffic.bin"), all);
-        String url = "jdbc:sqlite:" + dir.resolve("reference.db");
-        JobSettings settings = JobSettings.from(new String[] {"--input", file.toString(), "--jdbc.url", url,
-                "--parallelism", "2"}, Map.of());
-        Database.createTables(settings);
-        MeshflowJob.run(settings);
-        failureFree = Tables.snapshot(url, CLOCK_DAY, CLOCK_SERVICES);
+        failureFree = SimulatedTraffic.failureFreeTables(TRAFFIC, PARTITIONS, dir,
+                "jdbc:sqlite:" + dir.resolve("reference.db"));
         assertThat(failureFree.get("service_metrics")).hasSizeGreaterThan(20);
     }
 

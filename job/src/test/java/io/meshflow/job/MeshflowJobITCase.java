@@ -1,10 +1,10 @@
 package io.meshflow.job;
 
+import io.meshflow.job.testing.Flink;
 import io.meshflow.job.testing.HandCheckedScenario;
 import io.meshflow.job.testing.Postgres;
 import io.meshflow.job.testing.Rows;
 import io.meshflow.job.testing.ScenarioFile;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,11 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MeshflowJobITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = Flink.miniCluster(1, 2);
 
     @TempDir
     Path dir;

@@ -3,7 +3,6 @@ package io.meshflow.job;
 import io.meshflow.job.testing.Kafka;
 import io.meshflow.job.testing.Postgres;
 import io.meshflow.job.testing.Rows;
-import io.meshflow.job.testing.ScenarioFile;
 import io.meshflow.job.testing.SimulatedTraffic;
 import io.meshflow.job.testing.StandaloneCluster;
 import io.meshflow.job.testing.Tables;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -65,15 +63,7 @@ class StandaloneClusterIT {
         phase("cluster processes started");
         CompletableFuture<String> kafka = CompletableFuture.supplyAsync(Kafka::bootstrapServers);
 
-        List<byte[]> all = new ArrayList<>(TRAFFIC);
-        all.addAll(SimulatedTraffic.clock(PARTITIONS));
-        Path file = ScenarioFile.write(dir.resolve("traffic.bin"), all);
-        String url = Postgres.newDatabase();
-        JobSettings settings = JobSettings.from(new String[] {"--input", file.toString(), "--jdbc.url", url,
-                "--parallelism", "2"}, Map.of());
-        Database.createTables(settings);
-        MeshflowJob.run(settings);
-        failureFree = Tables.snapshot(url, CLOCK_DAY, CLOCK_SERVICES);
+        failureFree = SimulatedTraffic.failureFreeTables(TRAFFIC, PARTITIONS, dir, Postgres.newDatabase());
         assertThat(failureFree.get("service_metrics")).hasSizeGreaterThan(20);
         phase("failure-free reference run done");
         kafka.join();

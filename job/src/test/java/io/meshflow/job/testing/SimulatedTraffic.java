@@ -1,13 +1,18 @@
 package io.meshflow.job.testing;
 
+import io.meshflow.job.Database;
+import io.meshflow.job.JobSettings;
+import io.meshflow.job.MeshflowJob;
 import io.meshflow.proto.DetectPoint;
 import io.meshflow.proto.HTTPServiceMeshMetric;
 import io.meshflow.proto.HTTPServiceMeshMetrics;
 import io.meshflow.proto.ServiceMeshMetrics;
 import io.meshflow.sim.MeshSimulator;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Simulated traffic for recovery tests: one record per side, then two "clock" sides two days later that move
@@ -52,6 +57,22 @@ public final class SimulatedTraffic {
                     .build()));
         }
         return records;
+    }
+
+    /**
+     * The tables of a failure-free run: {@code traffic} and one clock tick read from a file into
+     * {@code jdbcUrl}, at parallelism 2; rows of the clock's buckets and services left out.
+     */
+    public static Map<String, List<String>> failureFreeTables(List<byte[]> traffic, int partitions, Path dir,
+                                                              String jdbcUrl) throws Exception {
+        List<byte[]> all = new ArrayList<>(traffic);
+        all.addAll(clock(partitions));
+        Path file = ScenarioFile.write(dir.resolve("traffic.bin"), all);
+        JobSettings settings = JobSettings.from(new String[] {"--input", file.toString(), "--jdbc.url", jdbcUrl,
+                "--parallelism", "2"}, Map.of());
+        Database.createTables(settings);
+        MeshflowJob.run(settings);
+        return Tables.snapshot(jdbcUrl, CLOCK_DAY, CLOCK_SERVICES);
     }
 
     private static byte[] record(HTTPServiceMeshMetric side) {
