@@ -6,16 +6,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The jar's entry point. On a Flink cluster ({@code flink run}) Flink is on the classpath and this hands over
- * to {@link MeshflowJob} at once. With {@code java -jar} it is not: the jar carries no copy of Flink (a
- * cluster has its own), so this runs the job in a child JVM whose classpath adds the {@code lib/} folder the
- * build puts beside the jar, with the same JVM options, standard streams and exit code. A first argument
- * {@code produce} runs the Kafka producer of simulated traffic instead of the job.
+ * The jar's entry point. On a Flink cluster ({@code flink run}) Flink is on the classpath and this
+ * hands over to {@link MeshflowJob} at once. With {@code java -jar} it is not: the jar carries no
+ * copy of Flink (a cluster has its own), so this runs the job in a child JVM whose classpath adds
+ * the {@code lib/} folder the build puts beside the jar, with the same JVM options, standard
+ * streams and exit code. A first argument {@code produce} runs the Kafka producer of simulated
+ * traffic instead of the job.
  *
  * <p>Only JDK classes may be used here: nothing else is loadable until Flink is found.
  */
 public final class Launcher {
     private static final String MAIN = "io.meshflow.job.MeshflowJob";
+
     /** {@code java -jar meshflow-job.jar produce ...}: the simulator publishing to Kafka. */
     private static final String PRODUCE = "io.meshflow.job.tools.Produce";
 
@@ -31,12 +33,16 @@ public final class Launcher {
             Class.forName(main).getMethod("main", String[].class).invoke(null, (Object) args);
             return;
         }
-        File jar = new File(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        File jar =
+                new File(
+                        Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         File lib = new File(jar.getParentFile(), "lib");
         File[] jars = lib.listFiles((dir, name) -> name.endsWith(".jar"));
         if (jars == null || jars.length == 0) {
-            System.err.println("meshflow: Flink is not on the classpath and " + lib
-                    + " holds no Flink jars: build with ./mvnw package, or submit with flink run");
+            System.err.println(
+                    "meshflow: Flink is not on the classpath and "
+                            + lib
+                            + " holds no Flink jars: build with ./mvnw package, or submit with flink run");
             System.exit(2);
         }
         List<String> command = new ArrayList<>();

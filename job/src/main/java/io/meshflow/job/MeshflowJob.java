@@ -1,12 +1,17 @@
 package io.meshflow.job;
 
-import io.meshflow.job.MeshflowOptions.InvalidOptionException;
+import io.meshflow.job.config.JobSettings;
+import io.meshflow.job.config.MeshflowOptions;
+import io.meshflow.job.config.MeshflowOptions.InvalidOptionException;
+import io.meshflow.job.sinks.Database;
+import io.meshflow.job.sinks.Summary;
 import io.meshflow.job.sources.KafkaCheck;
+
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ExceptionUtils;
 
@@ -30,9 +35,9 @@ public final class MeshflowJob {
     }
 
     /**
-     * Runs the command line; returns the exit code. Anything that stops the job is reported as one line on
-     * {@code err}: 2 for a bad option or unreadable file, 3 for an unusable database, 4 for an unusable
-     * Kafka broker or topic, 1 for a failed job.
+     * Runs the command line; returns the exit code. Anything that stops the job is reported as one
+     * line on {@code err}: 2 for a bad option or unreadable file, 3 for an unusable database, 4 for
+     * an unusable Kafka broker or topic, 1 for a failed job.
      */
     static int execute(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         JobSettings settings;
@@ -45,7 +50,11 @@ public final class MeshflowJob {
         try {
             Database.createTables(settings);
         } catch (SQLException e) {
-            err.println("meshflow: cannot use the database " + settings.printableJdbcUrl() + ": " + oneLine(e));
+            err.println(
+                    "meshflow: cannot use the database "
+                            + settings.printableJdbcUrl()
+                            + ": "
+                            + oneLine(e));
             return 3;
         }
         if (settings.source == JobSettings.SourceKind.KAFKA) {
@@ -60,7 +69,9 @@ public final class MeshflowJob {
         try {
             result = run(settings);
         } catch (Exception e) {
-            err.println("meshflow: the job failed: " + oneLine(ExceptionUtils.stripExecutionException(e)));
+            err.println(
+                    "meshflow: the job failed: "
+                            + oneLine(ExceptionUtils.stripExecutionException(e)));
             return 1;
         }
         if (result.isJobExecutionResult()) {
@@ -69,7 +80,9 @@ public final class MeshflowJob {
         return 0;
     }
 
-    /** Builds and runs the job; returns when a bounded input is consumed and every result written. */
+    /**
+     * Builds and runs the job; returns when a bounded input is consumed and every result written.
+     */
     public static JobExecutionResult run(JobSettings settings) throws Exception {
         return environment(settings, flinkConfig(settings)).execute("meshflow");
     }
@@ -79,18 +92,24 @@ public final class MeshflowJob {
         return start(settings, flinkConfig(settings));
     }
 
-    /** As {@link #start(JobSettings)}, with Flink settings of the caller's (e.g. a savepoint to resume from). */
-    public static JobClient start(JobSettings settings, Configuration flinkConfig) throws Exception {
+    /**
+     * As {@link #start(JobSettings)}, with Flink settings of the caller's (e.g. a savepoint to
+     * resume from).
+     */
+    public static JobClient start(JobSettings settings, Configuration flinkConfig)
+            throws Exception {
         return environment(settings, flinkConfig).executeAsync("meshflow");
     }
 
     static StreamExecutionEnvironment environment(JobSettings settings, Configuration flinkConfig) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig);
         if (settings.parallelism != null) {
             env.setParallelism(settings.parallelism);
         }
         if (settings.unbounded()) {
-            // Exactly-once state; with whole-row upserts that makes the tables exactly-once in effect.
+            // Exactly-once state; with whole-row upserts that makes the tables exactly-once in
+            // effect.
             env.enableCheckpointing(settings.checkpointInterval.toMillis());
         }
         MeshflowPipeline.build(env, settings);
@@ -98,15 +117,18 @@ public final class MeshflowJob {
     }
 
     /**
-     * Flink settings of a run: no Kryo fallback anywhere, no defensive copies between chained operators, and the
-     * state backend if --state.backend chose one (otherwise the cluster's, or heap for java -jar).
+     * Flink settings of a run: no Kryo fallback anywhere, no defensive copies between chained
+     * operators, and the state backend if --state.backend chose one (otherwise the cluster's, or
+     * heap for java -jar).
      */
     public static Configuration flinkConfig(JobSettings settings) {
         Configuration config = new Configuration();
         config.set(PipelineOptions.GENERIC_TYPES, false);
         config.set(PipelineOptions.OBJECT_REUSE, true);
-        settings.options.getOptional(MeshflowOptions.STATE_BACKEND)
-                .ifPresent(backend -> config.set(StateBackendOptions.STATE_BACKEND, backend.name()));
+        settings.options
+                .getOptional(MeshflowOptions.STATE_BACKEND)
+                .ifPresent(
+                        backend -> config.set(StateBackendOptions.STATE_BACKEND, backend.name()));
         return config;
     }
 
@@ -115,7 +137,8 @@ public final class MeshflowJob {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        String message =
+                root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         if (root != e && e.getMessage() != null && !e.getMessage().equals(message)) {
             message = e.getMessage() + " (" + message + ")";
         }

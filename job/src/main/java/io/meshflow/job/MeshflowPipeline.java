@@ -1,21 +1,24 @@
 package io.meshflow.job;
 
-import io.meshflow.functions.MergeRows;
-import io.meshflow.functions.PairSides;
-import io.meshflow.functions.PairingKey;
-import io.meshflow.functions.PreAggregate;
-import io.meshflow.functions.SideWatermarks;
-import io.meshflow.functions.SplitBatches;
+import io.meshflow.aggregate.CallRouter;
+import io.meshflow.aggregate.MergeRows;
+import io.meshflow.aggregate.MetricRecord;
+import io.meshflow.aggregate.PreAggregate;
+import io.meshflow.aggregate.Table;
+import io.meshflow.decode.Side;
+import io.meshflow.decode.SideBatch;
+import io.meshflow.decode.SideWatermarks;
+import io.meshflow.decode.SplitBatches;
+import io.meshflow.job.config.JobSettings;
+import io.meshflow.job.config.MeshflowOptions;
 import io.meshflow.job.sinks.JdbcSinks;
 import io.meshflow.job.sources.DelimitedFrameFormat;
 import io.meshflow.job.sources.KafkaSides;
 import io.meshflow.job.sources.SimulatorSource;
-import io.meshflow.metrics.CallRouter;
-import io.meshflow.metrics.MetricRecord;
-import io.meshflow.metrics.Table;
-import io.meshflow.records.CallEvent;
-import io.meshflow.records.Side;
-import io.meshflow.records.SideBatch;
+import io.meshflow.pair.CallEvent;
+import io.meshflow.pair.PairSides;
+import io.meshflow.pair.PairingKey;
+
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
@@ -36,7 +39,8 @@ import java.time.Duration;
  * dead letters (from decoding, and late sides) -> JDBC sink
  * </pre>
  *
- * Every stateful operator, source and sink has a stable uid, so savepoints survive changes to the code.
+ * Every stateful operator, source and sink has a stable uid, so savepoints survive changes to the
+ * code.
  */
 public final class MeshflowPipeline {
 
@@ -47,27 +51,30 @@ public final class MeshflowPipeline {
 
     public static void build(StreamExecutionEnvironment env, JobSettings settings) {
         DataStream<SideBatch> batches = readSides(env, settings);
-        SingleOutputStreamOperator<Side> sides = batches
-                .process(new SplitBatches(settings.timing))
-                // chained to the source: sides keep their input order up to the pairing shuffle
-                .setParallelism(batches.getParallelism())
-                .uid("split-batches")
-                .name("Split batches");
+        SingleOutputStreamOperator<Side> sides =
+                batches.process(new SplitBatches(settings.timing))
+                        // chained to the source: sides keep their input order up to the pairing
+                        // shuffle
+                        .setParallelism(batches.getParallelism())
+                        .uid("split-batches")
+                        .name("Split batches");
 
-        SingleOutputStreamOperator<CallEvent> calls = sides
-                .keyBy(new PairingKey(), PairingKey.TYPE)
-                .process(new PairSides(settings.timing, settings.pairingStateTtl()))
-                .uid("pair-sides")
-                .name("Pair sides");
+        SingleOutputStreamOperator<CallEvent> calls =
+                sides.keyBy(new PairingKey(), PairingKey.TYPE)
+                        .process(new PairSides(settings.timing, settings.pairingStateTtl()))
+                        .uid("pair-sides")
+                        .name("Pair sides");
 
-        SingleOutputStreamOperator<MetricRecord> rows = calls
-                .transform("Pre-aggregate", TypeInformation.of(MetricRecord.class),
-                        new PreAggregate(new CallRouter(settings.apdex), settings.timing))
-                .uid("pre-aggregate")
-                .keyBy(row -> row.key)
-                .process(new MergeRows(settings.timing, settings.rowStateTtl()))
-                .uid("merge-rows")
-                .name("Merge rows");
+        SingleOutputStreamOperator<MetricRecord> rows =
+                calls.transform(
+                                "Pre-aggregate",
+                                TypeInformation.of(MetricRecord.class),
+                                new PreAggregate(new CallRouter(settings.apdex), settings.timing))
+                        .uid("pre-aggregate")
+                        .keyBy(row -> row.key)
+                        .process(new MergeRows(settings.timing, settings.rowStateTtl()))
+                        .uid("merge-rows")
+                        .name("Merge rows");
 
         for (Table table : Table.values()) {
             rows.filter(row -> row.key.table == table)
@@ -83,32 +90,44 @@ public final class MeshflowPipeline {
                 .name("Insert dead_letters");
     }
 
-    private static DataStream<SideBatch> readSides(StreamExecutionEnvironment env, JobSettings settings) {
+    private static DataStream<SideBatch> readSides(
+            StreamExecutionEnvironment env, JobSettings settings) {
         Duration outOfOrderness = settings.outOfOrderness;
-        WatermarkStrategy<SideBatch> watermarks = WatermarkStrategy
-                .<SideBatch>forGenerator(context -> new SideWatermarks(outOfOrderness))
-                .withTimestampAssigner((batch, recordTimestamp) -> batch.eventTime);
+        WatermarkStrategy<SideBatch> watermarks =
+                WatermarkStrategy.<SideBatch>forGenerator(
+                                context -> new SideWatermarks(outOfOrderness))
+                        .withTimestampAssigner((batch, recordTimestamp) -> batch.eventTime);
         return switch (settings.source) {
             case FILE -> {
                 String file = settings.options.get(MeshflowOptions.INPUT);
-                Source<SideBatch, ?, ?> source = FileSource
-                        .forRecordStreamFormat(new DelimitedFrameFormat(file), new Path(file))
-                        .build();
+                Source<SideBatch, ?, ?> source =
+                        FileSource.forRecordStreamFormat(
+                                        new DelimitedFrameFormat(file), new Path(file))
+                                .build();
                 yield env.fromSource(source, watermarks, "File " + file)
                         .setParallelism(1)
                         .uid("source-file");
             }
-            case GENERATOR -> env.fromSource(
-                            SimulatorSource.create(settings.options.get(MeshflowOptions.GENERATOR_REQUESTS),
-                                    settings.options.get(MeshflowOptions.GENERATOR_SEED)),
-                            watermarks, "Simulator")
-                    // one reader keeps simulated time in order; the simulator is cheap next to the job
-                    .setParallelism(1)
-                    .uid("source-simulator");
-            case KAFKA -> env.fromSource(KafkaSides.create(settings),
-                            // per partition; a partition without records stops holding the watermark back
-                            watermarks.withIdleness(KAFKA_IDLENESS), "Kafka " + settings.options.get(MeshflowOptions.KAFKA_TOPIC))
-                    .uid("source-kafka");
+            case GENERATOR ->
+                    env.fromSource(
+                                    SimulatorSource.create(
+                                            settings.options.get(
+                                                    MeshflowOptions.GENERATOR_REQUESTS),
+                                            settings.options.get(MeshflowOptions.GENERATOR_SEED)),
+                                    watermarks,
+                                    "Simulator")
+                            // one reader keeps simulated time in order; the simulator is cheap next
+                            // to the job
+                            .setParallelism(1)
+                            .uid("source-simulator");
+            case KAFKA ->
+                    env.fromSource(
+                                    KafkaSides.create(settings),
+                                    // per partition; a partition without records stops holding the
+                                    // watermark back
+                                    watermarks.withIdleness(KAFKA_IDLENESS),
+                                    "Kafka " + settings.options.get(MeshflowOptions.KAFKA_TOPIC))
+                            .uid("source-kafka");
         };
     }
 }

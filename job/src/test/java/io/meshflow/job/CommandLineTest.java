@@ -1,5 +1,8 @@
 package io.meshflow.job;
 
+import io.meshflow.job.config.JobSettings;
+import io.meshflow.job.config.MeshflowOptions;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,11 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every bad command line ends the job at once with one clear line and a non-zero exit code. */
 class CommandLineTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
             --foo 1                                        | unknown option --foo
             input.bin                                      | unexpected argument 'input.bin'
             --pair.timeout                                 | option --pair.timeout needs a value
@@ -65,18 +70,29 @@ class CommandLineTest {
 
     @Test
     void anUnreachableDatabaseEndsTheJobWithoutShowingThePassword() {
-        Result result = run(Map.of(), "--jdbc.url", "jdbc:postgresql://127.0.0.1:1/meshflow?connectTimeout=2",
-                "--jdbc.user", "meshflow", "--jdbc.password", "s3cret-pw");
+        Result result =
+                run(
+                        Map.of(),
+                        "--jdbc.url",
+                        "jdbc:postgresql://127.0.0.1:1/meshflow?connectTimeout=2",
+                        "--jdbc.user",
+                        "meshflow",
+                        "--jdbc.password",
+                        "s3cret-pw");
         assertThat(result.code).isEqualTo(3);
-        assertThat(result.err).startsWith("meshflow: cannot use the database jdbc:postgresql://127.0.0.1:1/")
-                .doesNotContain("s3cret-pw").hasLineCount(1);
+        assertThat(result.err)
+                .startsWith("meshflow: cannot use the database jdbc:postgresql://127.0.0.1:1/")
+                .doesNotContain("s3cret-pw")
+                .hasLineCount(1);
     }
 
     @Test
     void anUnwritableSqliteFileEndsTheJob() {
         Result result = run("--jdbc.url", "jdbc:sqlite:/no/such/dir/meshflow.db");
         assertThat(result.code).isEqualTo(3);
-        assertThat(result.err).startsWith("meshflow: cannot use the database jdbc:sqlite:/no/such/dir/meshflow.db")
+        assertThat(result.err)
+                .startsWith(
+                        "meshflow: cannot use the database jdbc:sqlite:/no/such/dir/meshflow.db")
                 .hasLineCount(1);
     }
 
@@ -88,7 +104,8 @@ class CommandLineTest {
         assertThat(settings.jdbcUrl).isEqualTo("jdbc:sqlite:meshflow.db");
         assertThat(settings.timing.pairTimeoutMs()).isEqualTo(10_000);
         assertThat(settings.outOfOrderness).isEqualTo(Duration.ofSeconds(5));
-        assertThat(settings.options.get(MeshflowOptions.ALLOWED_LATENESS)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(settings.options.get(MeshflowOptions.ALLOWED_LATENESS))
+                .isEqualTo(Duration.ofSeconds(60));
         assertThat(settings.apdex.thresholdMs("any")).isEqualTo(500);
         assertThat(settings.options.get(MeshflowOptions.KAFKA_TOPIC)).isEqualTo("mesh-telemetry");
         assertThat(settings.options.get(MeshflowOptions.KAFKA_GROUP_ID)).isEqualTo("meshflow");
@@ -100,28 +117,50 @@ class CommandLineTest {
 
     @Test
     void durationsTakeFlinksForms() {
-        JobSettings settings = JobSettings.from(new String[] {"--pair.timeout", "2min", "--allowed-lateness",
-                "500ms", "--apdex.threshold", "1s"}, Map.of());
+        JobSettings settings =
+                JobSettings.from(
+                        new String[] {
+                            "--pair.timeout",
+                            "2min",
+                            "--allowed-lateness",
+                            "500ms",
+                            "--apdex.threshold",
+                            "1s"
+                        },
+                        Map.of());
         assertThat(settings.timing.pairTimeoutMs()).isEqualTo(120_000);
-        assertThat(settings.options.get(MeshflowOptions.ALLOWED_LATENESS)).isEqualTo(Duration.ofMillis(500));
+        assertThat(settings.options.get(MeshflowOptions.ALLOWED_LATENESS))
+                .isEqualTo(Duration.ofMillis(500));
         assertThat(settings.apdex.thresholdMs("any")).isEqualTo(1000);
     }
 
     @Test
     void thePasswordMayComeFromTheEnvironment() {
-        JobSettings fromEnv = JobSettings.from(new String[0], Map.of(JobSettings.PASSWORD_ENV, "pw"));
+        JobSettings fromEnv =
+                JobSettings.from(new String[0], Map.of(JobSettings.PASSWORD_ENV, "pw"));
         assertThat(fromEnv.jdbcPassword).isEqualTo("pw");
-        JobSettings fromOption = JobSettings.from(new String[] {"--jdbc.password", "opt"},
-                Map.of(JobSettings.PASSWORD_ENV, "pw"));
+        JobSettings fromOption =
+                JobSettings.from(
+                        new String[] {"--jdbc.password", "opt"},
+                        Map.of(JobSettings.PASSWORD_ENV, "pw"));
         assertThat(fromOption.jdbcPassword).as("the command line wins").isEqualTo("opt");
     }
 
     @Test
     void kafkaPropertiesArePassedThrough() {
-        JobSettings settings = JobSettings.from(new String[] {"--kafka.bootstrap-servers", "k:9092",
-                "--kafka.properties.security.protocol", "SASL_SSL"}, Map.of());
+        JobSettings settings =
+                JobSettings.from(
+                        new String[] {
+                            "--kafka.bootstrap-servers",
+                            "k:9092",
+                            "--kafka.properties.security.protocol",
+                            "SASL_SSL"
+                        },
+                        Map.of());
         assertThat(settings.source).isEqualTo(JobSettings.SourceKind.KAFKA);
-        assertThat(settings.kafkaProperties()).containsEntry("security.protocol", "SASL_SSL").hasSize(1);
+        assertThat(settings.kafkaProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .hasSize(1);
     }
 
     private Result run(String... args) {
@@ -131,7 +170,12 @@ class CommandLineTest {
     private Result run(Map<String, String> env, String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = MeshflowJob.execute(args, env, new PrintStream(out), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code =
+                MeshflowJob.execute(
+                        args,
+                        env,
+                        new PrintStream(out),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Result(code, err.toString(StandardCharsets.UTF_8).strip());
     }
 

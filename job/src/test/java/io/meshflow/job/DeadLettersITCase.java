@@ -1,13 +1,15 @@
 package io.meshflow.job;
 
-import com.google.protobuf.CodedOutputStream;
 import io.meshflow.job.testing.Flink;
 import io.meshflow.job.testing.Rows;
 import io.meshflow.proto.HTTPServiceMeshMetric;
 import io.meshflow.proto.HTTPServiceMeshMetrics;
 import io.meshflow.proto.ServiceMeshMetrics;
 import io.meshflow.sim.MeshSimulator;
+
 import org.apache.flink.test.junit5.MiniClusterExtension;
+
+import com.google.protobuf.CodedOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,14 +26,15 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A file full of bad input completes; everything bad is in dead_letters and every valid side is counted. */
+/**
+ * A file full of bad input completes; everything bad is in dead_letters and every valid side is
+ * counted.
+ */
 class DeadLettersITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = Flink.miniCluster(1, 2);
+    @RegisterExtension static final MiniClusterExtension FLINK = Flink.miniCluster(1, 2);
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void badFramesAndInvalidSidesAreKeptAndEveryValidSideIsCounted() throws Exception {
@@ -55,11 +58,19 @@ class DeadLettersITCase {
                     // invalid sides inside an otherwise valid batch
                     HTTPServiceMeshMetric valid = request.getHttpMetrics().getMetrics(0);
                     long offset = out.getTotalBytesWritten();
-                    request = ServiceMeshMetrics.newBuilder().setHttpMetrics(HTTPServiceMeshMetrics.newBuilder()
-                            .addAllMetrics(request.getHttpMetrics().getMetricsList())
-                            .addMetrics(valid.toBuilder().setStartTime(0))
-                            .addMetrics(valid.toBuilder().setDestServiceName(""))
-                            .addMetrics(valid.toBuilder().setLatency(-3))).build();
+                    request =
+                            ServiceMeshMetrics.newBuilder()
+                                    .setHttpMetrics(
+                                            HTTPServiceMeshMetrics.newBuilder()
+                                                    .addAllMetrics(
+                                                            request.getHttpMetrics()
+                                                                    .getMetricsList())
+                                                    .addMetrics(valid.toBuilder().setStartTime(0))
+                                                    .addMetrics(
+                                                            valid.toBuilder()
+                                                                    .setDestServiceName(""))
+                                                    .addMetrics(valid.toBuilder().setLatency(-3)))
+                                    .build();
                     int first = request.getHttpMetrics().getMetricsCount() - 3;
                     expectedDeadLetters.add("missing-start-time@" + offset + "#" + first);
                     expectedDeadLetters.add("missing-dest-service@" + offset + "#" + (first + 1));
@@ -82,21 +93,37 @@ class DeadLettersITCase {
 
         String url = "jdbc:sqlite:" + dir.resolve("results.db");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = MeshflowJob.execute(new String[] {"--input", file.toString(), "--jdbc.url", url,
-                        "--parallelism", "2"}, Map.of(), new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code =
+                MeshflowJob.execute(
+                        new String[] {
+                            "--input", file.toString(), "--jdbc.url", url, "--parallelism", "2"
+                        },
+                        Map.of(),
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
 
-        List<String> deadLetters = Rows.query(url, "SELECT reason, id FROM dead_letters").stream()
-                .map(r -> ((String) r.get("reason")).replaceAll("[: ].*", "")
-                        + ((String) r.get("id")).substring(file.toString().length()))
-                .toList();
+        List<String> deadLetters =
+                Rows.query(url, "SELECT reason, id FROM dead_letters").stream()
+                        .map(
+                                r ->
+                                        ((String) r.get("reason")).replaceAll("[: ].*", "")
+                                                + ((String) r.get("id"))
+                                                        .substring(file.toString().length()))
+                        .toList();
         assertThat(deadLetters).containsExactlyInAnyOrderElementsOf(expectedDeadLetters);
-        assertThat(Rows.count(url, "SELECT COUNT(*) FROM dead_letters WHERE origin NOT LIKE '" + file + "@%'"))
+        assertThat(
+                        Rows.count(
+                                url,
+                                "SELECT COUNT(*) FROM dead_letters WHERE origin NOT LIKE '"
+                                        + file
+                                        + "@%'"))
                 .isZero();
 
-        long counted = Rows.count(url, "SELECT SUM(sides) FROM pipeline_stats WHERE granularity = 'day'");
-        assertThat(counted).as("every valid side counted: in a call, as a duplicate or as late")
+        long counted =
+                Rows.count(url, "SELECT SUM(sides) FROM pipeline_stats WHERE granularity = 'day'");
+        assertThat(counted)
+                .as("every valid side counted: in a call, as a duplicate or as late")
                 .isEqualTo(validSides);
     }
 }

@@ -1,12 +1,14 @@
 package io.meshflow.job;
 
+import io.meshflow.job.config.JobSettings;
+import io.meshflow.job.sinks.Database;
 import io.meshflow.job.testing.Flink;
 import io.meshflow.job.testing.Kafka;
 import io.meshflow.job.testing.LogCapture;
 import io.meshflow.job.testing.Rows;
 import io.meshflow.job.testing.SimulatedTraffic;
 import io.meshflow.job.testing.Tables;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -14,6 +16,8 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -40,35 +44,41 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Exactly-once in effect: after a failure and a restart from the last checkpoint, the tables end exactly as a
- * failure-free run's. Each test runs unbounded Kafka input at parallelism 2 on two TaskManagers and compares
- * with the same traffic read from a file.
+ * Exactly-once in effect: after a failure and a restart from the last checkpoint, the tables end
+ * exactly as a failure-free run's. Each test runs unbounded Kafka input at parallelism 2 on two
+ * TaskManagers and compares with the same traffic read from a file.
  */
 class KafkaRecoveryITCase {
     private static final int PARTITIONS = 2;
-    /** Two minutes of event time; the first part ends at about 00:01:24, past the first minute's write time. */
+
+    /**
+     * Two minutes of event time; the first part ends at about 00:01:24, past the first minute's
+     * write time.
+     */
     private static final List<byte[]> TRAFFIC = SimulatedTraffic.requests(6000);
+
     private static final List<byte[]> FIRST_HALF = TRAFFIC.subList(0, TRAFFIC.size() * 7 / 10);
-    private static final List<byte[]> SECOND_HALF = TRAFFIC.subList(TRAFFIC.size() * 7 / 10, TRAFFIC.size());
+    private static final List<byte[]> SECOND_HALF =
+            TRAFFIC.subList(TRAFFIC.size() * 7 / 10, TRAFFIC.size());
 
     /** Spare slots: a restarted attempt need not wait for a failed one to finish cancelling. */
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = Flink.miniCluster(2, 2);
+    @RegisterExtension static final MiniClusterExtension FLINK = Flink.miniCluster(2, 2);
 
     private static Map<String, List<String>> failureFree;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @BeforeAll
     static void runWithoutFailure(@TempDir Path dir) throws Exception {
-        failureFree = SimulatedTraffic.failureFreeTables(TRAFFIC, PARTITIONS, dir,
-                "jdbc:sqlite:" + dir.resolve("reference.db"));
+        failureFree =
+                SimulatedTraffic.failureFreeTables(
+                        TRAFFIC, PARTITIONS, dir, "jdbc:sqlite:" + dir.resolve("reference.db"));
         assertThat(failureFree.get("service_metrics")).hasSizeGreaterThan(20);
     }
 
     @Test
-    void aKilledTaskManagerIsRecoveredFrom(@InjectMiniCluster MiniCluster miniCluster) throws Exception {
+    void aKilledTaskManagerIsRecoveredFrom(@InjectMiniCluster MiniCluster miniCluster)
+            throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve("killed.db");
         Run run = start(url);
         Kafka.produceByRequest(run.topic, PARTITIONS, FIRST_HALF);
@@ -81,7 +91,8 @@ class KafkaRecoveryITCase {
         Kafka.produce(run.topic, PARTITIONS, SimulatedTraffic.clock(PARTITIONS));
 
         awaitTablesEqualFailureFree(run);
-        System.out.printf("recovery: tables complete %.1f s after the TaskManager was killed%n",
+        System.out.printf(
+                "recovery: tables complete %.1f s after the TaskManager was killed%n",
                 (System.nanoTime() - killed) / 1e9);
     }
 
@@ -100,11 +111,14 @@ class KafkaRecoveryITCase {
             long down = System.nanoTime();
             Kafka.produceByRequest(run.topic, PARTITIONS, SECOND_HALF);
             Kafka.produce(run.topic, PARTITIONS, SimulatedTraffic.clock(PARTITIONS));
-            // The database stays down until the sink has failed to write, and the job has restarted from its
-            // checkpoint four times without reaching it (the restart strategy waits longer each time).
+            // The database stays down until the sink has failed to write, and the job has restarted
+            // from its
+            // checkpoint four times without reaching it (the restart strategy waits longer each
+            // time).
             await().atMost(Duration.ofSeconds(90)).until(() -> log.saw("JDBC executeBatch error"));
             long restoresBefore = log.count("Restoring job");
-            await().atMost(Duration.ofSeconds(90)).until(() -> log.count("Restoring job") >= restoresBefore + 4);
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> log.count("Restoring job") >= restoresBefore + 4);
             postgres = postgres(port, data);
             System.out.printf("database outage: %.1f s%n", (System.nanoTime() - down) / 1e9);
 
@@ -124,13 +138,17 @@ class KafkaRecoveryITCase {
 
             Kafka.stopBroker();
             // down until the job has noticed: its checkpoints cannot commit offsets to the broker
-            await().atMost(Duration.ofSeconds(60)).until(() -> log.saw("Failed to commit consumer offsets"));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> log.saw("Failed to commit consumer offsets"));
             Kafka.startBroker();
             Kafka.produceByRequest(run.topic, PARTITIONS, SECOND_HALF);
-            // Both partitions were idle during the outage, and their readers reconnect one after the other: the
-            // clock (two days ahead) may only come once both have read the traffic, or the first reader's clock
+            // Both partitions were idle during the outage, and their readers reconnect one after
+            // the other: the
+            // clock (two days ahead) may only come once both have read the traffic, or the first
+            // reader's clock
             // would carry the watermark past the second's traffic, as it would in production.
-            await().atMost(Duration.ofSeconds(60)).until(() -> committedOffsets(run) == TRAFFIC.size());
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> committedOffsets(run) == TRAFFIC.size());
             Kafka.produce(run.topic, PARTITIONS, SimulatedTraffic.clock(PARTITIONS));
 
             awaitTablesEqualFailureFree(run);
@@ -138,18 +156,37 @@ class KafkaRecoveryITCase {
     }
 
     @Test
-    void aSavepointResumedAtAnotherParallelismEndsInTheSameTables(@TempDir Path savepoints) throws Exception {
+    void aSavepointResumedAtAnotherParallelismEndsInTheSameTables(@TempDir Path savepoints)
+            throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve("savepoint.db");
         Run run = start(url);
         Kafka.produceByRequest(run.topic, PARTITIONS, FIRST_HALF);
         awaitCheckpointWithRows(run);
 
-        String savepoint = run.job.stopWithSavepoint(false, savepoints.toUri().toString(),
-                SavepointFormatType.CANONICAL).get();
-        // An upgrade: the same job resumed from its savepoint, with one subtask where there were two.
-        JobSettings settings = JobSettings.from(new String[] {"--kafka.bootstrap-servers", Kafka.bootstrapServers(),
-                "--kafka.topic", run.topic, "--kafka.group-id", run.group, "--jdbc.url", url, "--parallelism", "1",
-                "--checkpoint.interval", "500ms"}, Map.of());
+        String savepoint =
+                run.job
+                        .stopWithSavepoint(
+                                false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get();
+        // An upgrade: the same job resumed from its savepoint, with one subtask where there were
+        // two.
+        JobSettings settings =
+                JobSettings.from(
+                        new String[] {
+                            "--kafka.bootstrap-servers",
+                            Kafka.bootstrapServers(),
+                            "--kafka.topic",
+                            run.topic,
+                            "--kafka.group-id",
+                            run.group,
+                            "--jdbc.url",
+                            url,
+                            "--parallelism",
+                            "1",
+                            "--checkpoint.interval",
+                            "500ms"
+                        },
+                        Map.of());
         Configuration flink = MeshflowJob.flinkConfig(settings);
         flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         JobClient resumed = MeshflowJob.start(settings, flink);
@@ -177,9 +214,23 @@ class KafkaRecoveryITCase {
     private Run start(String url) throws Exception {
         String topic = Kafka.newTopic(PARTITIONS);
         String group = "group-" + topic;
-        JobSettings settings = JobSettings.from(new String[] {"--kafka.bootstrap-servers", Kafka.bootstrapServers(),
-                "--kafka.topic", topic, "--kafka.group-id", group, "--jdbc.url", url, "--parallelism", "2",
-                "--checkpoint.interval", "500ms"}, Map.of());
+        JobSettings settings =
+                JobSettings.from(
+                        new String[] {
+                            "--kafka.bootstrap-servers",
+                            Kafka.bootstrapServers(),
+                            "--kafka.topic",
+                            topic,
+                            "--kafka.group-id",
+                            group,
+                            "--jdbc.url",
+                            url,
+                            "--parallelism",
+                            "2",
+                            "--checkpoint.interval",
+                            "500ms"
+                        },
+                        Map.of());
         Database.createTables(settings);
         JobClient job = MeshflowJob.start(settings);
         started.add(job);
@@ -188,25 +239,50 @@ class KafkaRecoveryITCase {
 
     /** Some rows are written and a checkpoint has completed (it committed offsets to Kafka). */
     private static void awaitCheckpointWithRows(Run run) {
-        await().atMost(Duration.ofSeconds(60)).until(() ->
-                Rows.count(run.url, "SELECT COUNT(*) FROM pipeline_stats") > 0 && committedOffsets(run) > 0);
+        await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () ->
+                                Rows.count(run.url, "SELECT COUNT(*) FROM pipeline_stats") > 0
+                                        && committedOffsets(run) > 0);
     }
 
     private static long committedOffsets(Run run) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Kafka.bootstrapServers()))) {
-            return admin.listConsumerGroupOffsets(run.group).partitionsToOffsetAndMetadata().get().values().stream()
-                    .mapToLong(OffsetAndMetadata::offset).sum();
+        try (Admin admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                Kafka.bootstrapServers()))) {
+            return admin
+                    .listConsumerGroupOffsets(run.group)
+                    .partitionsToOffsetAndMetadata()
+                    .get()
+                    .values()
+                    .stream()
+                    .mapToLong(OffsetAndMetadata::offset)
+                    .sum();
         }
     }
 
     private static void awaitTablesEqualFailureFree(Run run) throws Exception {
         AtomicLong tick = new AtomicLong(1);
         ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
-        clock.scheduleAtFixedRate(() -> Kafka.produce(run.topic, PARTITIONS,
-                SimulatedTraffic.clock(PARTITIONS, tick.getAndIncrement())), 0, 500, TimeUnit.MILLISECONDS);
+        clock.scheduleAtFixedRate(
+                () ->
+                        Kafka.produce(
+                                run.topic,
+                                PARTITIONS,
+                                SimulatedTraffic.clock(PARTITIONS, tick.getAndIncrement())),
+                0,
+                500,
+                TimeUnit.MILLISECONDS);
         try {
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                    .until(() -> Tables.snapshot(run.url, CLOCK_DAY, CLOCK_SERVICES).equals(failureFree));
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions()
+                    .until(
+                            () ->
+                                    Tables.snapshot(run.url, CLOCK_DAY, CLOCK_SERVICES)
+                                            .equals(failureFree));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             // fall through to the assertion, which shows the difference
             System.out.println("job status at timeout: " + run.job.getJobStatus().get());
@@ -219,7 +295,11 @@ class KafkaRecoveryITCase {
     }
 
     private static EmbeddedPostgres postgres(int port, Path data) throws IOException {
-        return EmbeddedPostgres.builder().setPort(port).setDataDirectory(data).setCleanDataDirectory(false).start();
+        return EmbeddedPostgres.builder()
+                .setPort(port)
+                .setDataDirectory(data)
+                .setCleanDataDirectory(false)
+                .start();
     }
 
     private static int freePort() throws IOException {

@@ -5,7 +5,9 @@ import io.meshflow.job.testing.HandCheckedScenario;
 import io.meshflow.job.testing.Postgres;
 import io.meshflow.job.testing.Rows;
 import io.meshflow.job.testing.ScenarioFile;
+
 import org.apache.flink.test.junit5.MiniClusterExtension;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,14 +21,15 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The whole job on a MiniCluster at parallelism 2, from a file into a real PostgreSQL and into SQLite. */
+/**
+ * The whole job on a MiniCluster at parallelism 2, from a file into a real PostgreSQL and into
+ * SQLite.
+ */
 class MeshflowJobITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = Flink.miniCluster(1, 2);
+    @RegisterExtension static final MiniClusterExtension FLINK = Flink.miniCluster(1, 2);
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void theHandCheckedScenarioIntoPostgres() throws Exception {
@@ -64,7 +67,8 @@ class MeshflowJobITCase {
 
     @Test
     void theHandCheckedScenarioWithStateInRocksDb() throws Exception {
-        // Every state access serializes: pairing state, row accumulators and their histograms, timers.
+        // Every state access serializes: pairing state, row accumulators and their histograms,
+        // timers.
         String url = "jdbc:sqlite:" + dir.resolve("rocksdb.db");
         runScenario(url, "--state.backend", "rocksdb");
         HandCheckedScenario.assertTables(url);
@@ -81,23 +85,51 @@ class MeshflowJobITCase {
     @Test
     void theSimulatorFillsEveryTableAndLosesNoSide() throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve("sim.db");
-        int code = MeshflowJob.execute(new String[] {"--generator.requests", "3000", "--jdbc.url", url,
-                "--parallelism", "2"}, Map.of(), new PrintStream(new ByteArrayOutputStream()), System.err);
+        int code =
+                MeshflowJob.execute(
+                        new String[] {
+                            "--generator.requests", "3000", "--jdbc.url", url, "--parallelism", "2"
+                        },
+                        Map.of(),
+                        new PrintStream(new ByteArrayOutputStream()),
+                        System.err);
         assertThat(code).isZero();
 
-        for (String table : new String[] {"service_metrics", "instance_metrics", "endpoint_metrics",
-                "service_edges", "instance_edges", "services", "pipeline_stats"}) {
+        for (String table :
+                new String[] {
+                    "service_metrics",
+                    "instance_metrics",
+                    "endpoint_metrics",
+                    "service_edges",
+                    "instance_edges",
+                    "services",
+                    "pipeline_stats"
+                }) {
             assertThat(Rows.count(url, "SELECT COUNT(*) FROM " + table)).as(table).isPositive();
         }
-        // Every side is counted: in a call (paired calls have two, retries one more), as duplicate or late.
-        Map<String, Object> day = Rows.query(url, "SELECT SUM(sides) AS sides, SUM(duplicate_sides) AS dup,"
-                + " SUM(late_sides) AS late, SUM(paired_calls) AS paired, SUM(client_only_calls) AS co,"
-                + " SUM(server_only_calls) AS so FROM pipeline_stats WHERE granularity = 'day'").get(0);
-        long retries = Rows.count(url, "SELECT SUM(server_retries) FROM service_edges WHERE granularity = 'day'");
+        // Every side is counted: in a call (paired calls have two, retries one more), as duplicate
+        // or late.
+        Map<String, Object> day =
+                Rows.query(
+                                url,
+                                "SELECT SUM(sides) AS sides, SUM(duplicate_sides) AS dup,"
+                                        + " SUM(late_sides) AS late, SUM(paired_calls) AS paired, SUM(client_only_calls) AS co,"
+                                        + " SUM(server_only_calls) AS so FROM pipeline_stats WHERE granularity = 'day'")
+                        .get(0);
+        long retries =
+                Rows.count(
+                        url,
+                        "SELECT SUM(server_retries) FROM service_edges WHERE granularity = 'day'");
         long calls = (Long) day.get("paired") + (Long) day.get("co") + (Long) day.get("so");
         assertThat(calls).as("one call per simulated request").isEqualTo(3000);
-        assertThat((Long) day.get("sides")).isEqualTo(2 * (Long) day.get("paired") + (Long) day.get("co")
-                + (Long) day.get("so") + retries + (Long) day.get("dup") + (Long) day.get("late"));
+        assertThat((Long) day.get("sides"))
+                .isEqualTo(
+                        2 * (Long) day.get("paired")
+                                + (Long) day.get("co")
+                                + (Long) day.get("so")
+                                + retries
+                                + (Long) day.get("dup")
+                                + (Long) day.get("late"));
         assertThat(Rows.count(url, "SELECT COUNT(*) FROM dead_letters")).isZero();
     }
 
@@ -112,8 +144,12 @@ class MeshflowJobITCase {
         System.arraycopy(options, 0, args, 2, options.length);
         System.arraycopy(more, 0, args, 2 + options.length, more.length);
 
-        int code = MeshflowJob.execute(args, Map.of(), new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code =
+                MeshflowJob.execute(
+                        args,
+                        Map.of(),
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
     }
 }

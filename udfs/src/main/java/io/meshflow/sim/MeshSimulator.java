@@ -12,14 +12,14 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A simulated service mesh of 20 services, as sidecars would report it: request {@code n} is a pure function
- * of (seed, n), so any subtask can produce any request and a run is repeatable.
+ * A simulated service mesh of 20 services, as sidecars would report it: request {@code n} is a pure
+ * function of (seed, n), so any subtask can produce any request and a run is repeatable.
  *
- * <p>Most requests are reported by both sidecars (the server's report shorter than the client's by the
- * sidecar and network overhead). Some never reach their server (calls out of the mesh to an external API,
- * connection failures) and are client-only; some come from outside the mesh through the ingress gateway and
- * are server-only; about 1% are retried by the client's sidecar, so the server reports two attempts; about
- * 0.5% of reports are delivered twice.
+ * <p>Most requests are reported by both sidecars (the server's report shorter than the client's by
+ * the sidecar and network overhead). Some never reach their server (calls out of the mesh to an
+ * external API, connection failures) and are client-only; some come from outside the mesh through
+ * the ingress gateway and are server-only; about 1% are retried by the client's sidecar, so the
+ * server reports two attempts; about 0.5% of reports are delivered twice.
  */
 public final class MeshSimulator implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -40,7 +40,8 @@ public final class MeshSimulator implements Serializable {
 
     /**
      * @param startTime event time of request 0, ms since epoch
-     * @param spacingMicros event time between consecutive requests, in microseconds (1000: 1000 requests/s)
+     * @param spacingMicros event time between consecutive requests, in microseconds (1000: 1000
+     *     requests/s)
      */
     public MeshSimulator(long seed, long startTime, long spacingMicros) {
         this.seed = seed;
@@ -64,78 +65,215 @@ public final class MeshSimulator implements Serializable {
     }
 
     /** An edge of the call graph: caller, callee and how calls along it behave. */
-    private record Edge(String source, int sourceInstances, String dest, int destInstances, double weight,
-                        String[] endpoints, int medianLatencyMs, double errorRate, Reach reach, boolean grpc)
+    private record Edge(
+            String source,
+            int sourceInstances,
+            String dest,
+            int destInstances,
+            double weight,
+            String[] endpoints,
+            int medianLatencyMs,
+            double errorRate,
+            Reach reach,
+            boolean grpc)
             implements Serializable {}
 
     /** Which sidecars see calls along an edge. */
-    private enum Reach { BOTH, CALLER_OUTSIDE, CALLEE_OUTSIDE }
+    private enum Reach {
+        BOTH,
+        CALLER_OUTSIDE,
+        CALLEE_OUTSIDE
+    }
 
     private void defineMesh() {
-        edge("", 0, "istio-ingressgateway", 2, 30, 20, 0.002, Reach.CALLER_OUTSIDE, false,
-                "GET:/", "GET:/product/{id}", "POST:/cart", "GET:/search");
-        edge("istio-ingressgateway", 2, "frontend", 3, 30, 18, 0.003, Reach.BOTH, false,
-                "GET:/", "GET:/product/{id}", "POST:/cart", "GET:/search");
+        edge(
+                "",
+                0,
+                "istio-ingressgateway",
+                2,
+                30,
+                20,
+                0.002,
+                Reach.CALLER_OUTSIDE,
+                false,
+                "GET:/",
+                "GET:/product/{id}",
+                "POST:/cart",
+                "GET:/search");
+        edge(
+                "istio-ingressgateway",
+                2,
+                "frontend",
+                3,
+                30,
+                18,
+                0.003,
+                Reach.BOTH,
+                false,
+                "GET:/",
+                "GET:/product/{id}",
+                "POST:/cart",
+                "GET:/search");
         edge("frontend", 3, "productpage", 2, 12, 25, 0.004, Reach.BOTH, false, "GET:/productpage");
         edge("productpage", 2, "details", 1, 10, 4, 0.002, Reach.BOTH, false, "GET:/details/{id}");
         edge("productpage", 2, "reviews", 3, 10, 12, 0.01, Reach.BOTH, false, "GET:/reviews/{id}");
         edge("reviews", 3, "ratings", 1, 7, 3, 0.005, Reach.BOTH, true, "/ratings.Ratings/Get");
         edge("frontend", 3, "auth", 2, 15, 2, 0.001, Reach.BOTH, true, "/auth.Auth/Check");
-        edge("frontend", 3, "cart", 2, 6, 8, 0.004, Reach.BOTH, false, "GET:/cart", "POST:/cart/items");
+        edge(
+                "frontend",
+                3,
+                "cart",
+                2,
+                6,
+                8,
+                0.004,
+                Reach.BOTH,
+                false,
+                "GET:/cart",
+                "POST:/cart/items");
         edge("frontend", 3, "search", 2, 5, 40, 0.006, Reach.BOTH, false, "GET:/search");
-        edge("frontend", 3, "recommendation", 2, 5, 30, 0.01, Reach.BOTH, true, "/rec.Recommend/List");
+        edge(
+                "frontend",
+                3,
+                "recommendation",
+                2,
+                5,
+                30,
+                0.01,
+                Reach.BOTH,
+                true,
+                "/rec.Recommend/List");
         edge("frontend", 3, "ad", 1, 4, 6, 0.02, Reach.BOTH, true, "/ad.Ads/Get");
-        edge("frontend", 3, "currency", 1, 4, 1, 0.001, Reach.BOTH, true, "/currency.Currency/Convert");
+        edge(
+                "frontend",
+                3,
+                "currency",
+                1,
+                4,
+                1,
+                0.001,
+                Reach.BOTH,
+                true,
+                "/currency.Currency/Convert");
         edge("frontend", 3, "user", 2, 4, 5, 0.002, Reach.BOTH, false, "GET:/users/{id}");
         edge("frontend", 3, "checkout", 2, 2, 60, 0.01, Reach.BOTH, false, "POST:/checkout");
         edge("cart", 2, "inventory", 2, 4, 6, 0.003, Reach.BOTH, false, "GET:/stock/{sku}");
         edge("cart", 2, "catalog", 2, 4, 4, 0.002, Reach.BOTH, false, "GET:/catalog/{sku}");
         edge("search", 2, "catalog", 2, 4, 9, 0.002, Reach.BOTH, false, "GET:/catalog/search");
-        edge("recommendation", 2, "catalog", 2, 3, 4, 0.002, Reach.BOTH, false, "GET:/catalog/{sku}");
+        edge(
+                "recommendation",
+                2,
+                "catalog",
+                2,
+                3,
+                4,
+                0.002,
+                Reach.BOTH,
+                false,
+                "GET:/catalog/{sku}");
         edge("checkout", 2, "payment", 2, 2, 120, 0.02, Reach.BOTH, false, "POST:/charge");
         edge("checkout", 2, "shipping", 1, 2, 15, 0.005, Reach.BOTH, false, "POST:/quote");
         edge("checkout", 2, "email", 1, 2, 25, 0.01, Reach.BOTH, false, "POST:/send");
-        edge("checkout", 2, "currency", 1, 2, 1, 0.001, Reach.BOTH, true, "/currency.Currency/Convert");
+        edge(
+                "checkout",
+                2,
+                "currency",
+                1,
+                2,
+                1,
+                0.001,
+                Reach.BOTH,
+                true,
+                "/currency.Currency/Convert");
         edge("email", 1, "notification", 1, 2, 10, 0.005, Reach.BOTH, false, "POST:/notify");
         edge("payment", 2, "fraud-check", 1, 2, 35, 0.004, Reach.BOTH, true, "/fraud.Fraud/Score");
-        edge("payment", 2, "api.stripe.com", 0, 2, 180, 0.03, Reach.CALLEE_OUTSIDE, false, "POST:/v1/charges");
-        edge("user", 2, "profile-db-proxy", 1, 3, 3, 0.001, Reach.BOTH, false, "GET:/profiles/{id}");
+        edge(
+                "payment",
+                2,
+                "api.stripe.com",
+                0,
+                2,
+                180,
+                0.03,
+                Reach.CALLEE_OUTSIDE,
+                false,
+                "POST:/v1/charges");
+        edge(
+                "user",
+                2,
+                "profile-db-proxy",
+                1,
+                3,
+                3,
+                0.001,
+                Reach.BOTH,
+                false,
+                "GET:/profiles/{id}");
     }
 
-    private void edge(String source, int sourceInstances, String dest, int destInstances, double weight,
-                      int medianLatencyMs, double errorRate, Reach reach, boolean grpc, String... endpoints) {
-        edges.add(new Edge(source, sourceInstances, dest, destInstances, weight, endpoints, medianLatencyMs,
-                errorRate, reach, grpc));
+    private void edge(
+            String source,
+            int sourceInstances,
+            String dest,
+            int destInstances,
+            double weight,
+            int medianLatencyMs,
+            double errorRate,
+            Reach reach,
+            boolean grpc,
+            String... endpoints) {
+        edges.add(
+                new Edge(
+                        source,
+                        sourceInstances,
+                        dest,
+                        destInstances,
+                        weight,
+                        endpoints,
+                        medianLatencyMs,
+                        errorRate,
+                        reach,
+                        grpc));
     }
 
     /** The reports of request {@code n}: its client and server sides, as one message. */
     public ServiceMeshMetrics request(long n) {
         SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + n);
         Edge edge = pickEdge(random.nextDouble());
-        long start = startTime + (n * spacingMicros + random.nextLong(Math.max(1, spacingMicros))) / 1000;
+        long start =
+                startTime
+                        + (n * spacingMicros + random.nextLong(Math.max(1, spacingMicros))) / 1000;
         String requestId = requestId(random);
         String sourceInstance = instance(edge.source, edge.sourceInstances, random);
         String destInstance = instance(edge.dest, edge.destInstances, random);
         String endpoint = edge.endpoints[random.nextInt(edge.endpoints.length)];
-        String tls = edge.reach == Reach.BOTH ? "mTLS" : edge.reach == Reach.CALLEE_OUTSIDE ? "TLS" : "NONE";
+        String tls =
+                edge.reach == Reach.BOTH
+                        ? "mTLS"
+                        : edge.reach == Reach.CALLEE_OUTSIDE ? "TLS" : "NONE";
 
-        // A request nobody reported does not exist: a caller outside the mesh always reached the server, and
+        // A request nobody reported does not exist: a caller outside the mesh always reached the
+        // server, and
         // a request that never reached its server is reported by its caller.
-        boolean reached = edge.reach == Reach.CALLER_OUTSIDE
-                || (edge.reach != Reach.CALLEE_OUTSIDE && random.nextDouble() >= UNREACHED_RATE);
-        boolean clientReports = edge.reach != Reach.CALLER_OUTSIDE
-                && (!reached || random.nextDouble() >= UNREPORTED_CALLER_RATE);
+        boolean reached =
+                edge.reach == Reach.CALLER_OUTSIDE
+                        || (edge.reach != Reach.CALLEE_OUTSIDE
+                                && random.nextDouble() >= UNREACHED_RATE);
+        boolean clientReports =
+                edge.reach != Reach.CALLER_OUTSIDE
+                        && (!reached || random.nextDouble() >= UNREPORTED_CALLER_RATE);
         boolean retried = reached && clientReports && random.nextDouble() < RETRY_RATE;
 
-        HTTPServiceMeshMetric.Builder template = HTTPServiceMeshMetric.newBuilder()
-                .setRequestId(requestId)
-                .setSourceServiceName(edge.source)
-                .setSourceServiceInstance(sourceInstance)
-                .setDestServiceName(edge.dest)
-                .setDestServiceInstance(destInstance)
-                .setEndpoint(endpoint)
-                .setProtocol(edge.grpc ? Protocol.gRPC : Protocol.HTTP)
-                .setTlsMode(tls);
+        HTTPServiceMeshMetric.Builder template =
+                HTTPServiceMeshMetric.newBuilder()
+                        .setRequestId(requestId)
+                        .setSourceServiceName(edge.source)
+                        .setSourceServiceInstance(sourceInstance)
+                        .setDestServiceName(edge.dest)
+                        .setDestServiceInstance(destInstance)
+                        .setEndpoint(endpoint)
+                        .setProtocol(edge.grpc ? Protocol.gRPC : Protocol.HTTP)
+                        .setTlsMode(tls);
 
         List<HTTPServiceMeshMetric> sides = new ArrayList<>(4);
         int overhead = 1 + random.nextInt(4);
@@ -146,7 +284,10 @@ public final class MeshSimulator implements Serializable {
         if (!reached) {
             // Never got an answer: the caller's sidecar reports a failure of its own.
             clientCode = edge.reach == Reach.CALLEE_OUTSIDE ? code : 503;
-            clientLatency = edge.reach == Reach.CALLEE_OUTSIDE ? serverLatency + overhead : 1 + random.nextInt(30);
+            clientLatency =
+                    edge.reach == Reach.CALLEE_OUTSIDE
+                            ? serverLatency + overhead
+                            : 1 + random.nextInt(30);
         } else if (retried) {
             // The first attempt fails, the client's sidecar retries, the second attempt succeeds.
             sides.add(server(template, start + 1, serverLatency, 503, "URX"));
@@ -160,15 +301,16 @@ public final class MeshSimulator implements Serializable {
             clientCode = code;
         }
         if (clientReports) {
-            sides.add(template.clone()
-                    .setStartTime(start)
-                    .setEndTime(start + clientLatency)
-                    .setLatency(clientLatency)
-                    .setResponseCode(clientCode)
-                    .setStatus(clientCode > 0 && clientCode < 500)
-                    .setDetectPoint(DetectPoint.client)
-                    .setInternalErrorCode(!reached && edge.reach == Reach.BOTH ? "UF" : "")
-                    .build());
+            sides.add(
+                    template.clone()
+                            .setStartTime(start)
+                            .setEndTime(start + clientLatency)
+                            .setLatency(clientLatency)
+                            .setResponseCode(clientCode)
+                            .setStatus(clientCode > 0 && clientCode < 500)
+                            .setDetectPoint(DetectPoint.client)
+                            .setInternalErrorCode(!reached && edge.reach == Reach.BOTH ? "UF" : "")
+                            .build());
         }
         if (random.nextDouble() < DUPLICATE_RATE) {
             sides.add(sides.get(random.nextInt(sides.size())));
@@ -182,8 +324,12 @@ public final class MeshSimulator implements Serializable {
                 .build();
     }
 
-    private static HTTPServiceMeshMetric server(HTTPServiceMeshMetric.Builder template, long start, int latency,
-                                                int code, String flags) {
+    private static HTTPServiceMeshMetric server(
+            HTTPServiceMeshMetric.Builder template,
+            long start,
+            int latency,
+            int code,
+            String flags) {
         return template.clone()
                 .setStartTime(start)
                 .setEndTime(start + latency)
@@ -229,7 +375,11 @@ public final class MeshSimulator implements Serializable {
             return "";
         }
         int k = random.nextInt(instances);
-        return service + "-" + Integer.toHexString((service.hashCode() & 0xfffff) | 0x100000) + "-" + k;
+        return service
+                + "-"
+                + Integer.toHexString((service.hashCode() & 0xfffff) | 0x100000)
+                + "-"
+                + k;
     }
 
     private static String requestId(SplittableRandom random) {

@@ -1,9 +1,10 @@
 package io.meshflow.sim;
 
-import io.meshflow.decode.SideDecoder;
+import io.meshflow.decode.Side;
+import io.meshflow.decode.SideBatch;
+import io.meshflow.decode.skywalking.SideDecoder;
 import io.meshflow.proto.ServiceMeshMetrics;
-import io.meshflow.records.Side;
-import io.meshflow.records.SideBatch;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -15,9 +16,13 @@ import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The simulated mesh is repeatable and looks like a mesh: mostly paired calls, and every irregularity SPEC 3 names. */
+/**
+ * The simulated mesh is repeatable and looks like a mesh: mostly paired calls, and every
+ * irregularity SPEC 3 names.
+ */
 class MeshSimulatorTest {
     private static final int REQUESTS = 20_000;
+
     /** The job's default --generator.seed. */
     private static final long SEED = 42;
 
@@ -69,22 +74,30 @@ class MeshSimulatorTest {
         for (int n = 0; n < REQUESTS; n++) {
             int reported = messages.get(n).getHttpMetrics().getMetricsCount();
             SideBatch batch = batches.get(n);
-            assertThat(reported).as("a request nobody reported does not exist: request %s", n).isPositive();
+            assertThat(reported)
+                    .as("a request nobody reported does not exist: request %s", n)
+                    .isPositive();
             assertThat(batch.sides).as("request %s", n).hasSize(reported);
             assertThat(batch.deadLetters).as("request %s", n).isEmpty();
             sides += reported;
         }
-        assertThat(sides).as("about two sides per request").isBetween(REQUESTS * 17 / 10, REQUESTS * 21 / 10);
+        assertThat(sides)
+                .as("about two sides per request")
+                .isBetween(REQUESTS * 17 / 10, REQUESTS * 21 / 10);
     }
 
     @Test
     void requestsThatOnceHadNoSideAndCrashedOnADuplicateNowHaveOne() {
-        // (seed, n) where an unreached ingress request had no side, so duplicating "one of its sides" threw
-        // IllegalArgumentException: 42 is the job's default seed, and 69,890 < its default 100,000 requests.
+        // (seed, n) where an unreached ingress request had no side, so duplicating "one of its
+        // sides" threw
+        // IllegalArgumentException: 42 is the job's default seed, and 69,890 < its default 100,000
+        // requests.
         long[][] cases = {{42, 69_890}, {5, 4_316}, {10, 41_193}, {20, 44_809}, {1, 16}};
         for (long[] c : cases) {
             ServiceMeshMetrics message = new MeshSimulator(c[0]).request(c[1]);
-            assertThat(message.getHttpMetrics().getMetricsCount()).as("seed %s request %s", c[0], c[1]).isPositive();
+            assertThat(message.getHttpMetrics().getMetricsCount())
+                    .as("seed %s request %s", c[0], c[1])
+                    .isPositive();
         }
     }
 
@@ -99,19 +112,27 @@ class MeshSimulatorTest {
                 services.add(side.destService);
             }
         }
-        assertThat(services).hasSizeBetween(18, 25)
-                .contains("istio-ingressgateway", "frontend", "checkout", "payment", "api.stripe.com");
+        assertThat(services)
+                .hasSizeBetween(18, 25)
+                .contains(
+                        "istio-ingressgateway",
+                        "frontend",
+                        "checkout",
+                        "payment",
+                        "api.stripe.com");
     }
 
     @Test
     void callsComeFromOutsideTheMeshThroughTheIngressGateway() {
-        assertThat(batches).flatExtracting(b -> List.of(b.sides))
+        assertThat(batches)
+                .flatExtracting(b -> List.of(b.sides))
                 .filteredOn(s -> s.sourceService.isEmpty())
                 .isNotEmpty()
-                .allSatisfy(s -> {
-                    assertThat(s.client).as("nobody outside the mesh reports").isFalse();
-                    assertThat(s.destService).isEqualTo("istio-ingressgateway");
-                });
+                .allSatisfy(
+                        s -> {
+                            assertThat(s.client).as("nobody outside the mesh reports").isFalse();
+                            assertThat(s.destService).isEqualTo("istio-ingressgateway");
+                        });
     }
 
     @Test
@@ -154,14 +175,24 @@ class MeshSimulatorTest {
             }
             if (servers == 2) {
                 retried++;
-                assertThat(clients).as("only requests the client's sidecar saw are retried").isEqualTo(1);
+                assertThat(clients)
+                        .as("only requests the client's sidecar saw are retried")
+                        .isEqualTo(1);
             }
         }
         assertThat(paired).as("paired").isBetween(REQUESTS * 75 / 100, REQUESTS * 85 / 100);
-        assertThat(serverOnly).as("server-only (ingress traffic)").isBetween(REQUESTS * 12 / 100, REQUESTS * 22 / 100);
-        assertThat(clientOnly).as("client-only").isBetween(REQUESTS * 8 / 1000, REQUESTS * 25 / 1000);
-        assertThat(retried).as("retried (about 1%)").isBetween(REQUESTS * 5 / 1000, REQUESTS * 15 / 1000);
-        assertThat(duplicates).as("duplicated sides (about 0.5%)").isBetween(REQUESTS * 25 / 10000, REQUESTS * 8 / 1000);
+        assertThat(serverOnly)
+                .as("server-only (ingress traffic)")
+                .isBetween(REQUESTS * 12 / 100, REQUESTS * 22 / 100);
+        assertThat(clientOnly)
+                .as("client-only")
+                .isBetween(REQUESTS * 8 / 1000, REQUESTS * 25 / 1000);
+        assertThat(retried)
+                .as("retried (about 1%)")
+                .isBetween(REQUESTS * 5 / 1000, REQUESTS * 15 / 1000);
+        assertThat(duplicates)
+                .as("duplicated sides (about 0.5%)")
+                .isBetween(REQUESTS * 25 / 10000, REQUESTS * 8 / 1000);
     }
 
     @Test
@@ -179,7 +210,8 @@ class MeshSimulatorTest {
                 servers.sort((x, y) -> Long.compare(x.startTime, y.startTime));
                 assertThat(servers.get(0).success).isFalse();
                 assertThat(servers.get(1).success).isTrue();
-                assertThat(servers.get(1).startTime).isGreaterThan(servers.get(0).startTime + servers.get(0).latency);
+                assertThat(servers.get(1).startTime)
+                        .isGreaterThan(servers.get(0).startTime + servers.get(0).latency);
             }
         }
         assertThat(retries).isPositive();
@@ -203,7 +235,8 @@ class MeshSimulatorTest {
         long start = 1_800_000_000_000L;
         MeshSimulator simulator = new MeshSimulator(SEED, start, 0);
         for (int n : new int[] {0, 1, 500}) {
-            SideBatch batch = SideDecoder.decode(simulator.request(n).toByteArray(), "generator/" + n, 0);
+            SideBatch batch =
+                    SideDecoder.decode(simulator.request(n).toByteArray(), "generator/" + n, 0);
             assertThat(batch.sides).isNotEmpty();
             assertThat(batch.eventTime).as("request %s", n).isBetween(start, start + 1);
         }

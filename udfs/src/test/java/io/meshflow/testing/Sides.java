@@ -1,6 +1,6 @@
 package io.meshflow.testing;
 
-import io.meshflow.records.Side;
+import io.meshflow.decode.Side;
 
 /** Builds sides for tests: {@code Sides.client("r1", "A", "B").at(t).latency(110).build()}. */
 public final class Sides {

@@ -1,11 +1,12 @@
 package io.meshflow.job.sinks;
 
-import io.meshflow.job.JobSettings;
-import io.meshflow.metrics.MetricRecord;
-import io.meshflow.metrics.Table;
-import io.meshflow.records.DeadLetter;
-import io.meshflow.sql.Dialect;
-import io.meshflow.sql.RowStatements;
+import io.meshflow.aggregate.MetricRecord;
+import io.meshflow.aggregate.Table;
+import io.meshflow.decode.DeadLetter;
+import io.meshflow.job.config.JobSettings;
+import io.meshflow.sink.Dialect;
+import io.meshflow.sink.RowStatements;
+
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
@@ -16,7 +17,8 @@ public final class JdbcSinks {
 
     public static JdbcSink<MetricRecord> rows(JobSettings settings, Table table) {
         return JdbcSink.<MetricRecord>builder()
-                .withQueryStatement(RowStatements.upsertSql(settings.dialect, table),
+                .withQueryStatement(
+                        RowStatements.upsertSql(settings.dialect, table),
                         RowStatements.binder(settings.dialect, table))
                 .withExecutionOptions(execution())
                 .buildAtLeastOnce(connection(settings));
@@ -24,17 +26,19 @@ public final class JdbcSinks {
 
     public static JdbcSink<DeadLetter> deadLetters(JobSettings settings) {
         return JdbcSink.<DeadLetter>builder()
-                .withQueryStatement(RowStatements.deadLetterSql(settings.dialect),
+                .withQueryStatement(
+                        RowStatements.deadLetterSql(settings.dialect),
                         RowStatements.deadLetterBinder(settings.dialect))
                 .withExecutionOptions(execution())
                 .buildAtLeastOnce(connection(settings));
     }
 
     /**
-     * Rows are flushed every 200 ms or 1000 rows, on every checkpoint and at the end of input. A failed
-     * batch is retried ten times (the connector waits 1 s longer each time, 45 s in all, and reconnects):
-     * that back-pressures the job through a database outage. Beyond that the job fails over and
-     * restarts from its last checkpoint: rows are whole, so writing them again is harmless.
+     * Rows are flushed every 200 ms or 1000 rows, on every checkpoint and at the end of input. A
+     * failed batch is retried ten times (the connector waits 1 s longer each time, 45 s in all, and
+     * reconnects): that back-pressures the job through a database outage. Beyond that the job fails
+     * over and restarts from its last checkpoint: rows are whole, so writing them again is
+     * harmless.
      */
     static JdbcExecutionOptions execution() {
         return JdbcExecutionOptions.builder()
@@ -56,7 +60,8 @@ public final class JdbcSinks {
             builder.withPassword(settings.jdbcPassword);
         }
         if (settings.dialect == Dialect.SQLITE) {
-            // Several sink subtasks share one file: wait for the lock instead of failing with SQLITE_BUSY,
+            // Several sink subtasks share one file: wait for the lock instead of failing with
+            // SQLITE_BUSY,
             // and let readers (analysts) read while the job writes.
             builder.withProperty("busy_timeout", "60000");
             builder.withProperty("journal_mode", "WAL");

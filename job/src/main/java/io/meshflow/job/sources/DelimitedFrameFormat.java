@@ -1,14 +1,16 @@
 package io.meshflow.job.sources;
 
-import com.google.protobuf.CodedInputStream;
-import io.meshflow.decode.SideDecoder;
-import io.meshflow.records.DeadLetter;
-import io.meshflow.records.SideBatch;
+import io.meshflow.decode.DeadLetter;
+import io.meshflow.decode.SideBatch;
+import io.meshflow.decode.skywalking.SideDecoder;
+
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.reader.StreamFormat;
 import org.apache.flink.connector.file.src.util.CheckpointedPosition;
 import org.apache.flink.core.fs.FSDataInputStream;
+
+import com.google.protobuf.CodedInputStream;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -16,11 +18,11 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * Reads a file of length-delimited ServiceMeshMetrics frames (a varint length, then the message: what
- * protobuf-java's {@code writeDelimitedTo} writes) and decodes each frame where it is read. A frame whose
- * message does not decode becomes a dead letter named by its byte offset, and reading goes on; a length
- * that cannot be a frame's (the file is cut or not in this format) ends the file with one dead letter
- * holding the rest of it.
+ * Reads a file of length-delimited ServiceMeshMetrics frames (a varint length, then the message:
+ * what protobuf-java's {@code writeDelimitedTo} writes) and decodes each frame where it is read. A
+ * frame whose message does not decode becomes a dead letter named by its byte offset, and reading
+ * goes on; a length that cannot be a frame's (the file is cut or not in this format) ends the file
+ * with one dead letter holding the rest of it.
  */
 public final class DelimitedFrameFormat implements StreamFormat<SideBatch> {
     private static final long serialVersionUID = 1L;
@@ -30,19 +32,27 @@ public final class DelimitedFrameFormat implements StreamFormat<SideBatch> {
 
     private final String fileName;
 
-    /** @param fileName the name dead letters give as their origin */
+    /**
+     * @param fileName the name dead letters give as their origin
+     */
     public DelimitedFrameFormat(String fileName) {
         this.fileName = fileName;
     }
 
     @Override
-    public Reader<SideBatch> createReader(Configuration config, FSDataInputStream stream, long fileLen, long splitEnd) {
+    public Reader<SideBatch> createReader(
+            Configuration config, FSDataInputStream stream, long fileLen, long splitEnd) {
         return new FrameReader(stream, 0);
     }
 
     @Override
-    public Reader<SideBatch> restoreReader(Configuration config, FSDataInputStream stream, long restoredOffset,
-                                           long fileLen, long splitEnd) throws IOException {
+    public Reader<SideBatch> restoreReader(
+            Configuration config,
+            FSDataInputStream stream,
+            long restoredOffset,
+            long fileLen,
+            long splitEnd)
+            throws IOException {
         stream.seek(restoredOffset);
         return new FrameReader(stream, restoredOffset);
     }
@@ -60,8 +70,10 @@ public final class DelimitedFrameFormat implements StreamFormat<SideBatch> {
     private final class FrameReader implements Reader<SideBatch> {
         private final FSDataInputStream stream;
         private final InputStream in;
+
         /** Byte offset of the next frame. */
         private long position;
+
         private boolean broken;
 
         FrameReader(FSDataInputStream stream, long position) {
@@ -90,20 +102,30 @@ public final class DelimitedFrameFormat implements StreamFormat<SideBatch> {
             }
             position += com.google.protobuf.CodedOutputStream.computeUInt32SizeNoTag(length);
             if (length < 0 || length > MAX_FRAME_BYTES) {
-                return rest(origin, now, new byte[0], "bad-frame-length " + Integer.toUnsignedString(length));
+                return rest(
+                        origin,
+                        now,
+                        new byte[0],
+                        "bad-frame-length " + Integer.toUnsignedString(length));
             }
             byte[] payload = in.readNBytes(length);
             position += payload.length;
             if (payload.length < length) {
                 broken = true;
-                return SideBatch.deadLetter(new DeadLetter(origin, now, origin,
-                        "truncated-frame: " + payload.length + " of " + length + " bytes", payload));
+                return SideBatch.deadLetter(
+                        new DeadLetter(
+                                origin,
+                                now,
+                                origin,
+                                "truncated-frame: " + payload.length + " of " + length + " bytes",
+                                payload));
             }
             return SideDecoder.decode(payload, origin, now);
         }
 
         /** Keeps the rest of a file whose framing broke as one dead letter, then ends it. */
-        private SideBatch rest(String origin, long now, byte[] head, String reason) throws IOException {
+        private SideBatch rest(String origin, long now, byte[] head, String reason)
+                throws IOException {
             broken = true;
             byte[] tail = in.readNBytes(MAX_FRAME_BYTES);
             byte[] payload = Arrays.copyOf(head, head.length + tail.length);

@@ -1,7 +1,8 @@
 package io.meshflow.job.sources;
 
-import io.meshflow.job.JobSettings;
-import io.meshflow.job.MeshflowOptions;
+import io.meshflow.job.config.JobSettings;
+import io.meshflow.job.config.MeshflowOptions;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
@@ -14,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Checks, before the job is submitted, that the broker answers and the topic exists. Flink's Kafka source would
- * otherwise wait and restart without end; a user starting the job wants one clear line instead.
+ * Checks, before the job is submitted, that the broker answers and the topic exists. Flink's Kafka
+ * source would otherwise wait and restart without end; a user starting the job wants one clear line
+ * instead.
  */
 public final class KafkaCheck {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -30,24 +32,35 @@ public final class KafkaCheck {
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        // Only consumer settings may have been given; the admin client warns about the rest, harmlessly.
+        // Only consumer settings may have been given; the admin client warns about the rest,
+        // harmlessly.
         try (Admin admin = Admin.create(properties)) {
-            admin.describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs((int) TIMEOUT.toMillis()))
-                    .allTopicNames().get(TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            admin.describeTopics(
+                            List.of(topic),
+                            new DescribeTopicsOptions().timeoutMs((int) TIMEOUT.toMillis()))
+                    .allTopicNames()
+                    .get(TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
-                throw new KafkaUnavailableException("Kafka topic '" + topic + "' does not exist at " + servers);
+                throw new KafkaUnavailableException(
+                        "Kafka topic '" + topic + "' does not exist at " + servers);
             }
-            throw new KafkaUnavailableException("cannot reach Kafka at " + servers + ": " + cause.getMessage());
+            throw new KafkaUnavailableException(
+                    "cannot reach Kafka at " + servers + ": " + cause.getMessage());
         } catch (TimeoutException e) {
-            throw new KafkaUnavailableException("cannot reach Kafka at " + servers + ": no answer in "
-                    + TIMEOUT.toSeconds() + " s");
+            throw new KafkaUnavailableException(
+                    "cannot reach Kafka at "
+                            + servers
+                            + ": no answer in "
+                            + TIMEOUT.toSeconds()
+                            + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaUnavailableException("interrupted while checking Kafka at " + servers);
         } catch (org.apache.kafka.common.KafkaException e) {
-            throw new KafkaUnavailableException("cannot use Kafka at " + servers + ": " + e.getMessage());
+            throw new KafkaUnavailableException(
+                    "cannot use Kafka at " + servers + ": " + e.getMessage());
         }
     }
 

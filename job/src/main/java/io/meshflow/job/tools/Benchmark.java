@@ -1,8 +1,9 @@
 package io.meshflow.job.tools;
 
-import io.meshflow.job.JobSettings;
 import io.meshflow.job.MeshflowJob;
-import io.meshflow.job.Database;
+import io.meshflow.job.config.JobSettings;
+import io.meshflow.job.sinks.Database;
+
 import org.apache.flink.api.common.JobExecutionResult;
 
 import java.lang.management.ManagementFactory;
@@ -14,10 +15,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Throughput of the whole job (file -> every table in SQLite) on an embedded Flink, at parallelism 1 and 2,
- * with the peak heap. A benchmark, not a test: run it on a quiet machine and read the figures.
+ * Throughput of the whole job (file -> every table in SQLite) on an embedded Flink, at parallelism
+ * 1 and 2, with the peak heap. A benchmark, not a test: run it on a quiet machine and read the
+ * figures.
  *
- * <pre>java -Xmx2g -cp job/target/meshflow-job.jar:job/target/lib/* io.meshflow.job.tools.Benchmark [SIDES] [DIR]</pre>
+ * <pre>
+ * java -Xmx2g -cp job/target/meshflow-job.jar:job/target/lib/* io.meshflow.job.tools.Benchmark [SIDES] [DIR]
+ * </pre>
  */
 public final class Benchmark {
     private Benchmark() {}
@@ -30,15 +34,25 @@ public final class Benchmark {
         if (!Files.exists(input)) {
             long start = System.nanoTime();
             SimulateToFile.write(input, sides, 42, 1000);
-            System.out.printf("made %s: %d sides, %.1f MB, in %.1f s%n", input, sides,
-                    Files.size(input) / 1e6, (System.nanoTime() - start) / 1e9);
+            System.out.printf(
+                    "made %s: %d sides, %.1f MB, in %.1f s%n",
+                    input, sides, Files.size(input) / 1e6, (System.nanoTime() - start) / 1e9);
         }
         System.out.println("parallelism  sides/s   job time  peak heap");
         for (int parallelism : new int[] {1, 2}) {
             Path db = dir.resolve("bench-p" + parallelism + ".db");
             Files.deleteIfExists(db);
-            JobSettings settings = JobSettings.from(new String[] {"--input", input.toString(),
-                    "--jdbc.url", "jdbc:sqlite:" + db, "--parallelism", String.valueOf(parallelism)}, Map.of());
+            JobSettings settings =
+                    JobSettings.from(
+                            new String[] {
+                                "--input",
+                                input.toString(),
+                                "--jdbc.url",
+                                "jdbc:sqlite:" + db,
+                                "--parallelism",
+                                String.valueOf(parallelism)
+                            },
+                            Map.of());
             Database.createTables(settings);
             System.gc();
             HeapSampler heap = new HeapSampler();
@@ -47,8 +61,9 @@ public final class Benchmark {
             heap.interrupt();
             heap.join();
             double seconds = result.getNetRuntime(TimeUnit.MILLISECONDS) / 1000.0;
-            System.out.printf("%11d  %7.0f  %7.1f s  %6d MB%n", parallelism, sides / seconds, seconds,
-                    heap.peak.get() >> 20);
+            System.out.printf(
+                    "%11d  %7.0f  %7.1f s  %6d MB%n",
+                    parallelism, sides / seconds, seconds, heap.peak.get() >> 20);
         }
     }
 

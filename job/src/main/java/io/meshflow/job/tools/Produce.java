@@ -4,6 +4,7 @@ import io.meshflow.proto.HTTPServiceMeshMetric;
 import io.meshflow.proto.HTTPServiceMeshMetrics;
 import io.meshflow.proto.ServiceMeshMetrics;
 import io.meshflow.sim.MeshSimulator;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,18 +22,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Publishes the simulator's mesh to Kafka, as sidecars would: one record per side, event time now, at a chosen
- * rate. {@code java -jar meshflow-job.jar produce --kafka.bootstrap-servers HOST:9092 [--rate 1000]
- * [--requests N] [--kafka.topic mesh-telemetry] [--partitions 4] [--generator.seed 42]
- * [--kafka.properties.X value]}. Without --requests it runs until stopped.
+ * Publishes the simulator's mesh to Kafka, as sidecars would: one record per side, event time now,
+ * at a chosen rate. {@code java -jar meshflow-job.jar produce --kafka.bootstrap-servers HOST:9092
+ * [--rate 1000] [--requests N] [--kafka.topic mesh-telemetry] [--partitions 4] [--generator.seed
+ * 42] [--kafka.properties.X value]}. Without --requests it runs until stopped.
  */
 public final class Produce {
     private Produce() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>(Map.of(
-                "kafka.topic", "mesh-telemetry", "rate", "1000", "requests", String.valueOf(Long.MAX_VALUE),
-                "partitions", "4", "generator.seed", "42"));
+        Map<String, String> options =
+                new HashMap<>(
+                        Map.of(
+                                "kafka.topic",
+                                "mesh-telemetry",
+                                "rate",
+                                "1000",
+                                "requests",
+                                String.valueOf(Long.MAX_VALUE),
+                                "partitions",
+                                "4",
+                                "generator.seed",
+                                "42"));
         Properties kafka = new Properties();
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--")) {
@@ -55,12 +66,16 @@ public final class Produce {
 
         createTopicIfMissing(kafka, topic, Integer.parseInt(options.get("partitions")));
         kafka.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        kafka.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        kafka.put(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         kafka.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "20");
 
         long start = System.currentTimeMillis();
-        MeshSimulator simulator = new MeshSimulator(Long.parseLong(options.get("generator.seed")), start,
-                Math.max(1, Math.round(1_000_000 / rate)));
+        MeshSimulator simulator =
+                new MeshSimulator(
+                        Long.parseLong(options.get("generator.seed")),
+                        start,
+                        Math.max(1, Math.round(1_000_000 / rate)));
         long startNanos = System.nanoTime();
         long sides = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka)) {
@@ -71,10 +86,14 @@ public final class Produce {
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
                 }
-                for (HTTPServiceMeshMetric side : simulator.request(n).getHttpMetrics().getMetricsList()) {
-                    byte[] value = ServiceMeshMetrics.newBuilder()
-                            .setHttpMetrics(HTTPServiceMeshMetrics.newBuilder().addMetrics(side))
-                            .build().toByteArray();
+                for (HTTPServiceMeshMetric side :
+                        simulator.request(n).getHttpMetrics().getMetricsList()) {
+                    byte[] value =
+                            ServiceMeshMetrics.newBuilder()
+                                    .setHttpMetrics(
+                                            HTTPServiceMeshMetrics.newBuilder().addMetrics(side))
+                                    .build()
+                                    .toByteArray();
                     producer.send(new ProducerRecord<>(topic, value));
                     sides++;
                 }
@@ -90,7 +109,9 @@ public final class Produce {
     private static void createTopicIfMissing(Properties kafka, String topic, int partitions)
             throws InterruptedException {
         try (Admin admin = Admin.create(kafka)) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
             System.out.printf("produce: created topic %s with %d partitions%n", topic, partitions);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
@@ -103,8 +124,9 @@ public final class Produce {
 
     private static void usage(String problem) {
         System.err.println("meshflow produce: " + problem);
-        System.err.println("usage: java -jar meshflow-job.jar produce --kafka.bootstrap-servers HOST:9092"
-                + " [--kafka.topic T] [--rate REQUESTS_PER_S] [--requests N] [--partitions P] [--generator.seed S]");
+        System.err.println(
+                "usage: java -jar meshflow-job.jar produce --kafka.bootstrap-servers HOST:9092"
+                        + " [--kafka.topic T] [--rate REQUESTS_PER_S] [--requests N] [--partitions P] [--generator.seed S]");
         System.exit(2);
     }
 }

@@ -8,9 +8,10 @@ public final class Flink {
     private Flink() {}
 
     public static MiniClusterExtension miniCluster(int taskManagers, int slotsPerTaskManager) {
-        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                .setNumberTaskManagers(taskManagers)
-                .setNumberSlotsPerTaskManager(slotsPerTaskManager)
-                .build());
+        return new MiniClusterExtension(
+                new MiniClusterResourceConfiguration.Builder()
+                        .setNumberTaskManagers(taskManagers)
+                        .setNumberSlotsPerTaskManager(slotsPerTaskManager)
+                        .build());
     }
 }

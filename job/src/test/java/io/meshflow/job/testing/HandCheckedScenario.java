@@ -20,9 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * A small mesh whose every result row can be checked by hand. Each line is one input record (one side,
- * as sidecars report them separately), in input order. T0 = 2026-01-01 10:00:00 UTC; apdex T is 500 ms,
- * but 80 ms for service B (thresholds file).
+ * A small mesh whose every result row can be checked by hand. Each line is one input record (one
+ * side, as sidecars report them separately), in input order. T0 = 2026-01-01 10:00:00 UTC; apdex T
+ * is 500 ms, but 80 ms for service B (thresholds file).
  *
  * <pre>
  *  #  request  side    hop        start    latency code  instances   notes
@@ -54,6 +54,7 @@ public final class HandCheckedScenario {
     public static final long T0 = 1_767_261_600_000L;
     public static final String Z = "zürich'; DROP TABLE services; --";
     public static final String Z_ENDPOINT = "GET:/ünïcode/'\"; --";
+
     /** Valid sides in the input: all of them are counted in pipeline_stats.sides. */
     public static final int VALID_SIDES = 19;
 
@@ -80,12 +81,34 @@ public final class HandCheckedScenario {
         r.add(side("r10", true, "A", "B", 600_000, 10, 200, "a-1", "b-1", "GET:/items", "mTLS"));
         r.add(side("r10", false, "A", "B", 600_002, 8, 200, "a-1", "b-1", "GET:/items", "mTLS"));
         r.add(side("r11", true, "A", "B", 9000, 45, 200, "a-1", "b-1", "GET:/items", "mTLS"));
-        r.add(message(metric("r12", true, "A", "B", 0, 5, 200, "a-1", "b-1", "GET:/items", "mTLS")));
+        r.add(
+                message(
+                        metric(
+                                "r12",
+                                true,
+                                "A",
+                                "B",
+                                0,
+                                5,
+                                200,
+                                "a-1",
+                                "b-1",
+                                "GET:/items",
+                                "mTLS")));
         r.add("not a protobuf message at all".getBytes(StandardCharsets.UTF_8));
-        r.add(ServiceMeshMetrics.newBuilder().setTcpMetrics(TCPServiceMeshMetrics.newBuilder()
-                .addMetrics(TCPServiceMeshMetric.newBuilder().setStartTime(T0 + 1000).setSourceServiceName("A")
-                        .setDestServiceName("db").setDetectPoint(DetectPoint.client).setSentBytes(100)))
-                .build().toByteArray());
+        r.add(
+                ServiceMeshMetrics.newBuilder()
+                        .setTcpMetrics(
+                                TCPServiceMeshMetrics.newBuilder()
+                                        .addMetrics(
+                                                TCPServiceMeshMetric.newBuilder()
+                                                        .setStartTime(T0 + 1000)
+                                                        .setSourceServiceName("A")
+                                                        .setDestServiceName("db")
+                                                        .setDetectPoint(DetectPoint.client)
+                                                        .setSentBytes(100)))
+                        .build()
+                        .toByteArray());
         return r;
     }
 
@@ -95,34 +118,77 @@ public final class HandCheckedScenario {
     }
 
     public static String[] options(Path thresholds, String jdbcUrl) {
-        return new String[] {"--jdbc.url", jdbcUrl, "--parallelism", "2",
-                "--apdex.thresholds-file", thresholds.toString()};
+        return new String[] {
+            "--jdbc.url",
+            jdbcUrl,
+            "--parallelism",
+            "2",
+            "--apdex.thresholds-file",
+            thresholds.toString()
+        };
     }
 
-    private static byte[] side(String requestId, boolean client, String source, String dest, long start,
-                               int latency, int code, String sourceInstance, String destInstance,
-                               String endpoint, String tls) {
-        return message(metric(requestId, client, source, dest, T0 + start, latency, code, sourceInstance,
-                destInstance, endpoint, tls));
+    private static byte[] side(
+            String requestId,
+            boolean client,
+            String source,
+            String dest,
+            long start,
+            int latency,
+            int code,
+            String sourceInstance,
+            String destInstance,
+            String endpoint,
+            String tls) {
+        return message(
+                metric(
+                        requestId,
+                        client,
+                        source,
+                        dest,
+                        T0 + start,
+                        latency,
+                        code,
+                        sourceInstance,
+                        destInstance,
+                        endpoint,
+                        tls));
     }
 
-    private static HTTPServiceMeshMetric metric(String requestId, boolean client, String source, String dest,
-                                                long start, int latency, int code, String sourceInstance,
-                                                String destInstance, String endpoint, String tls) {
+    private static HTTPServiceMeshMetric metric(
+            String requestId,
+            boolean client,
+            String source,
+            String dest,
+            long start,
+            int latency,
+            int code,
+            String sourceInstance,
+            String destInstance,
+            String endpoint,
+            String tls) {
         return HTTPServiceMeshMetric.newBuilder()
                 .setRequestId(requestId)
                 .setDetectPoint(client ? DetectPoint.client : DetectPoint.server)
-                .setSourceServiceName(source).setDestServiceName(dest)
-                .setSourceServiceInstance(sourceInstance).setDestServiceInstance(destInstance)
-                .setStartTime(start).setEndTime(start == 0 ? 0 : start + latency)
-                .setLatency(latency).setResponseCode(code).setStatus(code < 500)
-                .setEndpoint(endpoint).setTlsMode(tls)
+                .setSourceServiceName(source)
+                .setDestServiceName(dest)
+                .setSourceServiceInstance(sourceInstance)
+                .setDestServiceInstance(destInstance)
+                .setStartTime(start)
+                .setEndTime(start == 0 ? 0 : start + latency)
+                .setLatency(latency)
+                .setResponseCode(code)
+                .setStatus(code < 500)
+                .setEndpoint(endpoint)
+                .setTlsMode(tls)
                 .build();
     }
 
     private static byte[] message(HTTPServiceMeshMetric metric) {
         return ServiceMeshMetrics.newBuilder()
-                .setHttpMetrics(HTTPServiceMeshMetrics.newBuilder().addMetrics(metric)).build().toByteArray();
+                .setHttpMetrics(HTTPServiceMeshMetrics.newBuilder().addMetrics(metric))
+                .build()
+                .toByteArray();
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -140,43 +206,99 @@ public final class HandCheckedScenario {
     }
 
     static void assertServiceMetrics(String url) throws SQLException {
-        List<Map<String, Object>> b = Rows.query(url, "SELECT * FROM service_metrics WHERE service = 'B'"
-                + " ORDER BY granularity DESC, bucket_start");
-        assertThat(b).extracting(r -> r.get("granularity") + " " + r.get("bucket_start") + " " + r.get("calls"))
+        List<Map<String, Object>> b =
+                Rows.query(
+                        url,
+                        "SELECT * FROM service_metrics WHERE service = 'B'"
+                                + " ORDER BY granularity DESC, bucket_start");
+        assertThat(b)
+                .extracting(
+                        r ->
+                                r.get("granularity")
+                                        + " "
+                                        + r.get("bucket_start")
+                                        + " "
+                                        + r.get("calls"))
                 .containsExactly(
-                        "minute 2026-01-01 10:00:00 6",   // r1, r2, r3, r7, r7's retry, the one without id
-                        "minute 2026-01-01 10:01:00 1",   // r9
-                        "minute 2026-01-01 10:10:00 1",   // r10
+                        "minute 2026-01-01 10:00:00 6", // r1, r2, r3, r7, r7's retry, the one
+                        // without id
+                        "minute 2026-01-01 10:01:00 1", // r9
+                        "minute 2026-01-01 10:10:00 1", // r10
                         "hour 2026-01-01 10:00:00 8",
                         "day 2026-01-01 00:00:00 8");
         // Minute 10:00, server's view: 100 (r1), 50 (r2, 500), 1000 (r3, client's 503: no server),
         // 100 (r7's first attempt, 503), 120 (retry), 70 (no id).
         Map<String, Object> minute = b.get(0);
-        assertMetrics(minute, 6, 3, 1440, 1000, new long[] {100, 120, 1000, 1000, 1000}, 2.0 / 6, 3, 0, 0, 3, 0);
+        assertMetrics(
+                minute,
+                6,
+                3,
+                1440,
+                1000,
+                new long[] {100, 120, 1000, 1000, 1000},
+                2.0 / 6,
+                3,
+                0,
+                0,
+                3,
+                0);
         // Hour and day merge the same calls: + 35 (r9) and 8 (r10), both satisfied at T = 80.
         for (Map<String, Object> merged : List.of(b.get(3), b.get(4))) {
-            assertMetrics(merged, 8, 3, 1483, 1000, new long[] {70, 100, 1000, 1000, 1000}, 4.0 / 8, 5, 0, 0, 3, 0);
+            assertMetrics(
+                    merged,
+                    8,
+                    3,
+                    1483,
+                    1000,
+                    new long[] {70, 100, 1000, 1000, 1000},
+                    4.0 / 8,
+                    5,
+                    0,
+                    0,
+                    3,
+                    0);
         }
 
-        List<Map<String, Object>> others = Rows.query(url, "SELECT * FROM service_metrics WHERE granularity = "
-                + "'minute' AND service <> 'B' ORDER BY service");
-        assertThat(others).extracting(r -> r.get("service") + " " + r.get("calls") + " " + r.get("latency_sum_ms")
-                        + " " + r.get("apdex"))
+        List<Map<String, Object>> others =
+                Rows.query(
+                        url,
+                        "SELECT * FROM service_metrics WHERE granularity = "
+                                + "'minute' AND service <> 'B' ORDER BY service");
+        assertThat(others)
+                .extracting(
+                        r ->
+                                r.get("service")
+                                        + " "
+                                        + r.get("calls")
+                                        + " "
+                                        + r.get("latency_sum_ms")
+                                        + " "
+                                        + r.get("apdex"))
                 .containsExactly("A 1 20 1.0", "C 1 300 1.0", Z + " 1 25 1.0");
     }
 
     static void assertInstanceAndEndpointMetrics(String url) throws SQLException {
-        assertThat(Rows.query(url, "SELECT service, instance, calls, errors, latency_sum_ms FROM instance_metrics"
-                        + " WHERE granularity = 'minute' AND bucket_start = " + minute0(url) + " ORDER BY service, instance"))
-                .extracting(Map::values).map(List::copyOf)
+        assertThat(
+                        Rows.query(
+                                url,
+                                "SELECT service, instance, calls, errors, latency_sum_ms FROM instance_metrics"
+                                        + " WHERE granularity = 'minute' AND bucket_start = "
+                                        + minute0(url)
+                                        + " ORDER BY service, instance"))
+                .extracting(Map::values)
+                .map(List::copyOf)
                 .containsExactly(
                         List.of("A", "a-1", 1L, 0L, 20L),
-                        List.of("B", "b-1", 3L, 1L, 270L),    // r1 100, r7 100 (503), no id 70
-                        List.of("B", "b-2", 2L, 1L, 170L),    // r2 50 (500), retry 120
-                        List.of(Z, "z-1", 1L, 0L, 25L));       // r3 and r5 have no destination instance
-        assertThat(Rows.query(url, "SELECT service, endpoint, calls, status_2xx, status_5xx FROM endpoint_metrics"
-                        + " WHERE granularity = 'hour' ORDER BY service, endpoint"))
-                .extracting(Map::values).map(List::copyOf)
+                        List.of("B", "b-1", 3L, 1L, 270L), // r1 100, r7 100 (503), no id 70
+                        List.of("B", "b-2", 2L, 1L, 170L), // r2 50 (500), retry 120
+                        List.of(Z, "z-1", 1L, 0L, 25L)); // r3 and r5 have no destination instance
+        assertThat(
+                        Rows.query(
+                                url,
+                                "SELECT service, endpoint, calls, status_2xx, status_5xx FROM endpoint_metrics"
+                                        + " WHERE granularity = 'hour' ORDER BY service, endpoint"))
+                .extracting(Map::values)
+                .map(List::copyOf)
                 .containsExactly(
                         List.of("A", "GET:/", 1L, 1L, 0L),
                         List.of("B", "GET:/items", 7L, 5L, 2L),
@@ -186,48 +308,91 @@ public final class HandCheckedScenario {
     }
 
     static void assertServiceEdges(String url) throws SQLException {
-        List<Map<String, Object>> edges = Rows.query(url, "SELECT * FROM service_edges WHERE granularity = 'minute'"
-                + " AND bucket_start = " + minute0(url) + " ORDER BY source_service, dest_service");
-        assertThat(edges).extracting(r -> r.get("source_service") + "->" + r.get("dest_service"))
+        List<Map<String, Object>> edges =
+                Rows.query(
+                        url,
+                        "SELECT * FROM service_edges WHERE granularity = 'minute'"
+                                + " AND bucket_start = "
+                                + minute0(url)
+                                + " ORDER BY source_service, dest_service");
+        assertThat(edges)
+                .extracting(r -> r.get("source_service") + "->" + r.get("dest_service"))
                 .containsExactly("A->B", "A->C", "A->" + Z, "unknown->A");
 
         // A->B, client's view: 110 (r1), 55 (r2, 500), 1000 (r3, 503), 250 (r7, 200), 70 (no id).
         Map<String, Object> ab = edges.get(0);
-        assertMetrics(ab, 5, 2, 1485, 1000, new long[] {110, 250, 1000, 1000, 1000}, 2.0 / 5, 3, 0, 0, 2, 0);
-        assertThat(ab).containsEntry("paired_calls", 3L).containsEntry("client_only_calls", 2L)
-                .containsEntry("server_only_calls", 0L).containsEntry("server_retries", 1L)
+        assertMetrics(
+                ab,
+                5,
+                2,
+                1485,
+                1000,
+                new long[] {110, 250, 1000, 1000, 1000},
+                2.0 / 5,
+                3,
+                0,
+                0,
+                2,
+                0);
+        assertThat(ab)
+                .containsEntry("paired_calls", 3L)
+                .containsEntry("client_only_calls", 2L)
+                .containsEntry("server_only_calls", 0L)
+                .containsEntry("server_retries", 1L)
                 .containsEntry("mtls_calls", 5L)
-                .containsEntry("client_latency_sum_ms", 415L)   // 110 + 55 + 250
-                .containsEntry("server_latency_sum_ms", 250L);  // 100 + 50 + 100
+                .containsEntry("client_latency_sum_ms", 415L) // 110 + 55 + 250
+                .containsEntry("server_latency_sum_ms", 250L); // 100 + 50 + 100
         assertThat((Double) ab.get("overhead_avg_ms")).isCloseTo(55.0, within(1e-9));
 
-        assertThat(edges.get(1)).containsEntry("calls", 1L).containsEntry("client_only_calls", 1L)
-                .containsEntry("mtls_calls", 0L).containsEntry("overhead_avg_ms", null);
+        assertThat(edges.get(1))
+                .containsEntry("calls", 1L)
+                .containsEntry("client_only_calls", 1L)
+                .containsEntry("mtls_calls", 0L)
+                .containsEntry("overhead_avg_ms", null);
         assertThat(edges.get(2)).containsEntry("paired_calls", 1L).containsEntry("mtls_calls", 1L);
         assertThat((Double) edges.get(2).get("overhead_avg_ms")).isCloseTo(5.0, within(1e-9));
-        assertThat(edges.get(3)).containsEntry("calls", 1L).containsEntry("server_only_calls", 1L)
-                .containsEntry("mtls_calls", 0L).containsEntry("overhead_avg_ms", null);
+        assertThat(edges.get(3))
+                .containsEntry("calls", 1L)
+                .containsEntry("server_only_calls", 1L)
+                .containsEntry("mtls_calls", 0L)
+                .containsEntry("overhead_avg_ms", null);
 
-        Map<String, Object> day = Rows.query(url, "SELECT * FROM service_edges WHERE granularity = 'day'"
-                + " AND source_service = 'A' AND dest_service = 'B'").get(0);
-        assertThat(day).containsEntry("calls", 7L).containsEntry("paired_calls", 5L)
-                .containsEntry("client_latency_sum_ms", 465L).containsEntry("server_latency_sum_ms", 293L);
+        Map<String, Object> day =
+                Rows.query(
+                                url,
+                                "SELECT * FROM service_edges WHERE granularity = 'day'"
+                                        + " AND source_service = 'A' AND dest_service = 'B'")
+                        .get(0);
+        assertThat(day)
+                .containsEntry("calls", 7L)
+                .containsEntry("paired_calls", 5L)
+                .containsEntry("client_latency_sum_ms", 465L)
+                .containsEntry("server_latency_sum_ms", 293L);
     }
 
     static void assertInstanceEdges(String url) throws SQLException {
-        assertThat(Rows.query(url, "SELECT source_service, source_instance, dest_service, dest_instance, calls,"
-                        + " paired_calls FROM instance_edges WHERE granularity = 'minute' AND bucket_start = "
-                        + minute0(url) + " ORDER BY dest_service, dest_instance"))
-                .extracting(Map::values).map(List::copyOf)
+        assertThat(
+                        Rows.query(
+                                url,
+                                "SELECT source_service, source_instance, dest_service, dest_instance, calls,"
+                                        + " paired_calls FROM instance_edges WHERE granularity = 'minute' AND bucket_start = "
+                                        + minute0(url)
+                                        + " ORDER BY dest_service, dest_instance"))
+                .extracting(Map::values)
+                .map(List::copyOf)
                 .containsExactly(
-                        List.of("A", "a-1", "B", "b-1", 3L, 2L),   // r1, r7 paired; no id client-only
-                        List.of("A", "a-1", "B", "b-2", 1L, 1L),   // r2
+                        List.of("A", "a-1", "B", "b-1", 3L, 2L), // r1, r7 paired; no id client-only
+                        List.of("A", "a-1", "B", "b-2", 1L, 1L), // r2
                         List.of("A", "a-1", Z, "z-1", 1L, 1L));
     }
 
     static void assertServices(String url) throws SQLException {
-        assertThat(Rows.query(url, "SELECT service, kind, first_seen, last_seen FROM services ORDER BY service"))
-                .extracting(Map::values).map(List::copyOf)
+        assertThat(
+                        Rows.query(
+                                url,
+                                "SELECT service, kind, first_seen, last_seen FROM services ORDER BY service"))
+                .extracting(Map::values)
+                .map(List::copyOf)
                 .containsExactly(
                         List.of("A", "mesh", "2026-01-01 10:00:01", "2026-01-01 10:10:00"),
                         List.of("B", "mesh", "2026-01-01 10:00:01", "2026-01-01 10:10:00"),
@@ -237,10 +402,14 @@ public final class HandCheckedScenario {
     }
 
     static void assertPipelineStats(String url) throws SQLException {
-        assertThat(Rows.query(url, "SELECT granularity, bucket_start, sides, duplicate_sides, late_sides,"
-                        + " paired_calls, client_only_calls, server_only_calls FROM pipeline_stats"
-                        + " ORDER BY granularity DESC, bucket_start"))
-                .extracting(Map::values).map(List::copyOf)
+        assertThat(
+                        Rows.query(
+                                url,
+                                "SELECT granularity, bucket_start, sides, duplicate_sides, late_sides,"
+                                        + " paired_calls, client_only_calls, server_only_calls FROM pipeline_stats"
+                                        + " ORDER BY granularity DESC, bucket_start"))
+                .extracting(Map::values)
+                .map(List::copyOf)
                 .containsExactly(
                         List.of("minute", "2026-01-01 10:00:00", 15L, 1L, 1L, 4L, 3L, 1L),
                         List.of("minute", "2026-01-01 10:01:00", 2L, 0L, 0L, 1L, 0L, 0L),
@@ -256,23 +425,42 @@ public final class HandCheckedScenario {
     }
 
     /** Checks the metric columns of SPEC 3; percentiles within 1% or 1 ms. */
-    static void assertMetrics(Map<String, Object> row, long calls, long errors, long latencySum, long latencyMax,
-                              long[] percentiles, double apdex, long s2xx, long s3xx, long s4xx, long s5xx,
-                              long sOther) {
-        assertThat(row).containsEntry("calls", calls).containsEntry("errors", errors)
-                .containsEntry("latency_sum_ms", latencySum).containsEntry("latency_max_ms", latencyMax)
-                .containsEntry("status_2xx", s2xx).containsEntry("status_3xx", s3xx)
-                .containsEntry("status_4xx", s4xx).containsEntry("status_5xx", s5xx)
+    static void assertMetrics(
+            Map<String, Object> row,
+            long calls,
+            long errors,
+            long latencySum,
+            long latencyMax,
+            long[] percentiles,
+            double apdex,
+            long s2xx,
+            long s3xx,
+            long s4xx,
+            long s5xx,
+            long sOther) {
+        assertThat(row)
+                .containsEntry("calls", calls)
+                .containsEntry("errors", errors)
+                .containsEntry("latency_sum_ms", latencySum)
+                .containsEntry("latency_max_ms", latencyMax)
+                .containsEntry("status_2xx", s2xx)
+                .containsEntry("status_3xx", s3xx)
+                .containsEntry("status_4xx", s4xx)
+                .containsEntry("status_5xx", s5xx)
                 .containsEntry("status_other", sOther);
         String[] columns = {"p50_ms", "p75_ms", "p90_ms", "p95_ms", "p99_ms"};
         for (int i = 0; i < columns.length; i++) {
             long tolerance = Math.max(1, percentiles[i] / 100);
-            assertThat((Long) row.get(columns[i])).as(columns[i]).isCloseTo(percentiles[i], within(tolerance));
+            assertThat((Long) row.get(columns[i]))
+                    .as(columns[i])
+                    .isCloseTo(percentiles[i], within(tolerance));
         }
         assertThat((Double) row.get("apdex")).isCloseTo(apdex, within(1e-9));
     }
 
     private static String minute0(String url) {
-        return url.startsWith("jdbc:postgresql") ? "TIMESTAMP '2026-01-01 10:00:00'" : "'2026-01-01 10:00:00'";
+        return url.startsWith("jdbc:postgresql")
+                ? "TIMESTAMP '2026-01-01 10:00:00'"
+                : "'2026-01-01 10:00:00'";
     }
 }

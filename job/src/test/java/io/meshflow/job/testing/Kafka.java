@@ -1,6 +1,7 @@
 package io.meshflow.job.testing;
 
 import io.meshflow.proto.ServiceMeshMetrics;
+
 import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -27,17 +28,22 @@ public final class Kafka {
     public static synchronized String bootstrapServers() {
         if (cluster == null) {
             try {
-                cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                        .setConfigProp("offsets.topic.replication.factor", "1")
-                        .setConfigProp("offsets.topic.num.partitions", "1")
-                        .setConfigProp("transaction.state.log.replication.factor", "1")
-                        .setConfigProp("transaction.state.log.min.isr", "1")
-                        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                        // a restarted broker is fenced and back quickly
-                        .setConfigProp("broker.session.timeout.ms", "2000")
-                        .setConfigProp("broker.heartbeat.interval.ms", "500")
-                        .build();
+                cluster =
+                        new KafkaClusterTestKit.Builder(
+                                        new TestKitNodes.Builder()
+                                                .setCombined(true)
+                                                .setNumBrokerNodes(1)
+                                                .setNumControllerNodes(1)
+                                                .build())
+                                .setConfigProp("offsets.topic.replication.factor", "1")
+                                .setConfigProp("offsets.topic.num.partitions", "1")
+                                .setConfigProp("transaction.state.log.replication.factor", "1")
+                                .setConfigProp("transaction.state.log.min.isr", "1")
+                                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                                // a restarted broker is fenced and back quickly
+                                .setConfigProp("broker.session.timeout.ms", "2000")
+                                .setConfigProp("broker.heartbeat.interval.ms", "500")
+                                .build();
                 cluster.format();
                 cluster.startup();
                 cluster.waitForReadyBrokers();
@@ -53,7 +59,9 @@ public final class Kafka {
     /** A new topic with the given number of partitions. */
     public static String newTopic(int partitions) {
         String topic = "mesh-telemetry-" + TOPICS.incrementAndGet();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(
+                        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -61,7 +69,10 @@ public final class Kafka {
         return topic;
     }
 
-    /** Writes the records, record i to partition i mod partitions, and waits until all are acknowledged. */
+    /**
+     * Writes the records, record i to partition i mod partitions, and waits until all are
+     * acknowledged.
+     */
     public static void produce(String topic, int partitions, List<byte[]> records) {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (int i = 0; i < records.size(); i++) {
@@ -72,14 +83,18 @@ public final class Kafka {
     }
 
     /**
-     * Writes records of single sides, each to the partition of its request id, so the sides of one request
-     * stay in order: which server side of a retried request comes first then does not depend on how the
-     * partitions interleave, and two runs can be compared row for row.
+     * Writes records of single sides, each to the partition of its request id, so the sides of one
+     * request stay in order: which server side of a retried request comes first then does not
+     * depend on how the partitions interleave, and two runs can be compared row for row.
      */
     public static void produceByRequest(String topic, int partitions, List<byte[]> records) {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (byte[] record : records) {
-                String requestId = ServiceMeshMetrics.parseFrom(record).getHttpMetrics().getMetrics(0).getRequestId();
+                String requestId =
+                        ServiceMeshMetrics.parseFrom(record)
+                                .getHttpMetrics()
+                                .getMetrics(0)
+                                .getRequestId();
                 int partition = Math.floorMod(requestId.hashCode(), partitions);
                 producer.send(new ProducerRecord<>(topic, partition, null, record));
             }
@@ -90,13 +105,19 @@ public final class Kafka {
     }
 
     public static KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                                ByteArraySerializer.class.getName(),
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                                ByteArraySerializer.class.getName()));
     }
 
-    /** Closes the broker, if one was started: before the JVM ends, so that its end is quick and clean. */
+    /**
+     * Closes the broker, if one was started: before the JVM ends, so that its end is quick and
+     * clean.
+     */
     public static synchronized void close() {
         if (cluster != null) {
             try {

@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Captures what is logged in this JVM (warnings and errors, and the INFO loggers log4j2-test.properties
- * enables: job restarts and restores), so a test can wait until the job has really met an outage
- * (the JDBC sink failing a write, the Kafka reader failing to reach the broker) instead of guessing a time.
+ * Captures what is logged in this JVM (warnings and errors, and the INFO loggers
+ * log4j2-test.properties enables: job restarts and restores), so a test can wait until the job has
+ * really met an outage (the JDBC sink failing a write, the Kafka reader failing to reach the
+ * broker) instead of guessing a time.
  */
 public final class LogCapture extends AbstractAppender implements AutoCloseable {
     private final List<String> messages = new CopyOnWriteArrayList<>();

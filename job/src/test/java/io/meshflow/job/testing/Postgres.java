@@ -9,7 +9,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** One real PostgreSQL server per test JVM (embedded binaries), and a fresh database for every test. */
+/**
+ * One real PostgreSQL server per test JVM (embedded binaries), and a fresh database for every test.
+ */
 public final class Postgres {
     private static EmbeddedPostgres server;
     private static final AtomicInteger DATABASES = new AtomicInteger();
@@ -28,7 +30,10 @@ public final class Postgres {
         return server;
     }
 
-    /** Stops the server, if one was started: before the JVM ends, so that its end is quick and clean. */
+    /**
+     * Stops the server, if one was started: before the JVM ends, so that its end is quick and
+     * clean.
+     */
     public static synchronized void close() {
         if (server != null) {
             try {
@@ -43,7 +48,8 @@ public final class Postgres {
     /** Creates an empty database and returns its JDBC URL (user postgres, no password). */
     public static String newDatabase() {
         String name = "meshflow_" + DATABASES.incrementAndGet();
-        try (Connection c = server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = server().getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -18,13 +18,15 @@ import java.util.Map;
  * timestamps as 'YYYY-MM-DD HH:MM:SS' text, so one expectation fits both databases.
  */
 public final class Rows {
-    private static final DateTimeFormatter TEXT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final DateTimeFormatter TEXT =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private Rows() {}
 
     public static List<Map<String, Object>> query(String jdbcUrl, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             ResultSetMetaData meta = rs.getMetaData();
             List<Map<String, Object>> rows = new ArrayList<>();
             while (rs.next()) {
@@ -46,7 +48,9 @@ public final class Rows {
         if (value instanceof Integer || value instanceof Long || value instanceof Short) {
             return ((Number) value).longValue();
         }
-        if (value instanceof Float || value instanceof Double || value instanceof java.math.BigDecimal) {
+        if (value instanceof Float
+                || value instanceof Double
+                || value instanceof java.math.BigDecimal) {
             return ((Number) value).doubleValue();
         }
         if (value instanceof Timestamp t) {

@@ -1,12 +1,12 @@
 package io.meshflow.job.testing;
 
+import com.google.protobuf.CodedOutputStream;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import com.google.protobuf.CodedOutputStream;
 
 /** Writes input files in the format of SPEC 1.2: each record a varint length, then its bytes. */
 public final class ScenarioFile {

@@ -29,50 +29,74 @@ import java.util.regex.Pattern;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real standalone Flink session cluster on this machine: one JobManager and any number of TaskManagers, each a
- * JVM of its own started from Flink's jars the way Flink's {@code bin/} scripts start them (memory flags from
- * {@code BashJavaUtils}), plus Flink's own command line client as a further process for submitting and
- * cancelling jobs. Every process logs to a file under the log directory. {@link #close()} kills every process
- * this started.
+ * A real standalone Flink session cluster on this machine: one JobManager and any number of
+ * TaskManagers, each a JVM of its own started from Flink's jars the way Flink's {@code bin/}
+ * scripts start them (memory flags from {@code BashJavaUtils}), plus Flink's own command line
+ * client as a further process for submitting and cancelling jobs. Every process logs to a file
+ * under the log directory. {@link #close()} kills every process this started.
  */
 public final class StandaloneCluster implements AutoCloseable {
-    private static final String JOB_MANAGER = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
-    private static final String TASK_MANAGER = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
+    private static final String JOB_MANAGER =
+            "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
+    private static final String TASK_MANAGER =
+            "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
     private static final String CLI = "org.apache.flink.client.cli.CliFrontend";
-    private static final String BASH_JAVA_UTILS = "org.apache.flink.runtime.util.bash.BashJavaUtils";
+    private static final String BASH_JAVA_UTILS =
+            "org.apache.flink.runtime.util.bash.BashJavaUtils";
     private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
+
     /** Flink's serializers reflect into java.util and java.lang on Java 17. */
-    private static final List<String> ADD_OPENS = List.of(
-            "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED");
-    /** For the short-lived JVMs (BashJavaUtils, the client): start fast, little GC work, on a small machine. */
-    private static final List<String> SHORT_LIVED = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    private static final List<String> ADD_OPENS =
+            List.of(
+                    "--add-opens=java.base/java.util=ALL-UNNAMED",
+                    "--add-opens=java.base/java.lang=ALL-UNNAMED");
+
+    /**
+     * For the short-lived JVMs (BashJavaUtils, the client): start fast, little GC work, on a small
+     * machine.
+     */
+    private static final List<String> SHORT_LIVED =
+            List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
 
     /**
-     * Classes Flink's own runtime uses, with the artifact that has them: a Flink distribution's lib carries them
-     * all. A lib folder that misses any cannot start a cluster, or cannot run a job on it.
+     * Classes Flink's own runtime uses, with the artifact that has them: a Flink distribution's lib
+     * carries them all. A lib folder that misses any cannot start a cluster, or cannot run a job on
+     * it.
      */
-    private static final Map<String, String> DISTRIBUTION_CLASSES = Map.of(
-            "org/slf4j/LoggerFactory.class", "org.slf4j:slf4j-api",
-            "org/apache/commons/lang3/StringUtils.class", "org.apache.commons:commons-lang3",
-            "net/jpountz/lz4/LZ4Factory.class", "lz4-java",
-            "org/xerial/snappy/Snappy.class", "org.xerial.snappy:snappy-java",
-            "org/apache/flink/connector/datagen/source/GeneratorFunction.class",
-            "org.apache.flink:flink-connector-datagen",
-            "org/apache/flink/connector/base/source/reader/SourceReaderBase.class",
-            "org.apache.flink:flink-connector-base");
+    private static final Map<String, String> DISTRIBUTION_CLASSES =
+            Map.of(
+                    "org/slf4j/LoggerFactory.class",
+                    "org.slf4j:slf4j-api",
+                    "org/apache/commons/lang3/StringUtils.class",
+                    "org.apache.commons:commons-lang3",
+                    "net/jpountz/lz4/LZ4Factory.class",
+                    "lz4-java",
+                    "org/xerial/snappy/Snappy.class",
+                    "org.xerial.snappy:snappy-java",
+                    "org/apache/flink/connector/datagen/source/GeneratorFunction.class",
+                    "org.apache.flink:flink-connector-datagen",
+                    "org/apache/flink/connector/base/source/reader/SourceReaderBase.class",
+                    "org.apache.flink:flink-connector-base");
 
     private final Path classpath;
     private final Path confDir;
     private final Path logDir;
     private final int restPort;
     private final List<ResourceParams> params = new ArrayList<>(2);
+
     /** Every process running that this started, by name (its log files' name). */
     private final Map<String, Process> processes = new ConcurrentHashMap<>();
-    /** The JobManager and the TaskManagers not killed on purpose: any of them ending is a failure. */
+
+    /**
+     * The JobManager and the TaskManagers not killed on purpose: any of them ending is a failure.
+     */
     private final Map<String, Process> daemons = new ConcurrentHashMap<>();
+
     private final List<String> taskManagers = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
     private int taskManagersStarted;
     private int cliRuns;
@@ -89,12 +113,14 @@ public final class StandaloneCluster implements AutoCloseable {
     }
 
     /**
-     * Writes a configuration to {@code workDir}, then starts the JobManager and {@code taskManagers}
-     * TaskManagers of one slot each. Returns at once; {@link #awaitTaskManagers} waits until they are registered.
-     * {@code extraConfig} entries are added to (or override) the configuration.
+     * Writes a configuration to {@code workDir}, then starts the JobManager and {@code
+     * taskManagers} TaskManagers of one slot each. Returns at once; {@link #awaitTaskManagers}
+     * waits until they are registered. {@code extraConfig} entries are added to (or override) the
+     * configuration.
      */
-    public static StandaloneCluster start(Path lib, Path workDir, Path logDir, int taskManagers,
-                                          Map<String, String> extraConfig) throws IOException {
+    public static StandaloneCluster start(
+            Path lib, Path workDir, Path logDir, int taskManagers, Map<String, String> extraConfig)
+            throws IOException {
         checkDistribution(lib);
         Path conf = Files.createDirectories(workDir.resolve("conf"));
         Files.createDirectories(logDir);
@@ -114,7 +140,10 @@ public final class StandaloneCluster implements AutoCloseable {
         return cluster;
     }
 
-    /** Fails with one message naming every missing artifact if {@code lib} is not a whole Flink runtime. */
+    /**
+     * Fails with one message naming every missing artifact if {@code lib} is not a whole Flink
+     * runtime.
+     */
     private static void checkDistribution(Path lib) throws IOException {
         List<Path> jars;
         try (var files = Files.list(lib)) {
@@ -123,7 +152,8 @@ public final class StandaloneCluster implements AutoCloseable {
             jars = List.of();
         }
         if (jars.stream().noneMatch(p -> p.getFileName().toString().startsWith("flink-runtime-"))) {
-            throw new IllegalStateException(lib.toAbsolutePath() + " holds no Flink runtime: run mvn package first");
+            throw new IllegalStateException(
+                    lib.toAbsolutePath() + " holds no Flink runtime: run mvn package first");
         }
         Map<String, String> missing = new TreeMap<>(DISTRIBUTION_CLASSES);
         for (Path jar : jars) {
@@ -132,11 +162,15 @@ public final class StandaloneCluster implements AutoCloseable {
             }
         }
         if (!missing.isEmpty()) {
-            throw new IllegalStateException(lib.toAbsolutePath() + " is not a whole Flink runtime: it lacks "
-                    + String.join(", ", new TreeSet<>(missing.values())) + " (classes " + missing.keySet()
-                    + "), which a Flink distribution has. The build copies Flink's jars there (job/pom.xml, "
-                    + "copy-dependencies of provided scope): a dependency the job also declares, or that one of its "
-                    + "compile dependencies brings, is missed.");
+            throw new IllegalStateException(
+                    lib.toAbsolutePath()
+                            + " is not a whole Flink runtime: it lacks "
+                            + String.join(", ", new TreeSet<>(missing.values()))
+                            + " (classes "
+                            + missing.keySet()
+                            + "), which a Flink distribution has. The build copies Flink's jars there (job/pom.xml, "
+                            + "copy-dependencies of provided scope): a dependency the job also declares, or that one of its "
+                            + "compile dependencies brings, is missed.");
         }
     }
 
@@ -153,9 +187,11 @@ public final class StandaloneCluster implements AutoCloseable {
         config.put("taskmanager.numberOfTaskSlots", "1");
         config.put("jobmanager.memory.process.size", "1024m");
         config.put("taskmanager.memory.process.size", "1024m");
-        // the hashmap state backend keeps state on the task heap, not in managed memory: give the heap the room
+        // the hashmap state backend keeps state on the task heap, not in managed memory: give the
+        // heap the room
         config.put("taskmanager.memory.managed.size", "64m");
-        config.put("execution.checkpointing.dir", workDir.resolve("checkpoints").toUri().toString());
+        config.put(
+                "execution.checkpointing.dir", workDir.resolve("checkpoints").toUri().toString());
         config.put("restart-strategy.type", "fixed-delay");
         config.put("restart-strategy.fixed-delay.attempts", "1000");
         config.put("restart-strategy.fixed-delay.delay", "1 s");
@@ -166,33 +202,53 @@ public final class StandaloneCluster implements AutoCloseable {
         config.put("web.tmpdir", Files.createDirectories(workDir.resolve("web")).toString());
         config.putAll(extraConfig);
         StringBuilder yaml = new StringBuilder();
-        config.forEach((key, value) -> yaml.append(key).append(": \"").append(value).append("\"\n"));
+        config.forEach(
+                (key, value) -> yaml.append(key).append(": \"").append(value).append("\"\n"));
         Files.writeString(confDir.resolve("config.yaml"), yaml);
-        Files.writeString(confDir.resolve("log4j.properties"), String.join("\n",
-                "rootLogger.level = INFO",
-                "rootLogger.appenderRef.file.ref = File",
-                "appender.file.name = File",
-                "appender.file.type = File",
-                "appender.file.append = false",
-                "appender.file.fileName = ${sys:log.file}",
-                "appender.file.layout.type = PatternLayout",
-                "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %t %c{1} - %m%n",
-                "logger.kafka.name = org.apache.kafka",
-                "logger.kafka.level = WARN",
-                ""));
+        Files.writeString(
+                confDir.resolve("log4j.properties"),
+                String.join(
+                        "\n",
+                        "rootLogger.level = INFO",
+                        "rootLogger.appenderRef.file.ref = File",
+                        "appender.file.name = File",
+                        "appender.file.type = File",
+                        "appender.file.append = false",
+                        "appender.file.fileName = ${sys:log.file}",
+                        "appender.file.layout.type = PatternLayout",
+                        "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %t %c{1} - %m%n",
+                        "logger.kafka.name = org.apache.kafka",
+                        "logger.kafka.level = WARN",
+                        ""));
     }
 
-    /** What Flink's scripts get from BashJavaUtils: JVM flags, and dynamic configuration for the entry point. */
+    /**
+     * What Flink's scripts get from BashJavaUtils: JVM flags, and dynamic configuration for the
+     * entry point.
+     */
     private record ResourceParams(List<String> jvmParams, List<String> dynamicConfigs) {}
 
     private ResourceParams resourceParams(String command) throws IOException {
-        String output = run("bash-java-utils-" + command, Duration.ofSeconds(60), SHORT_LIVED,
-                BASH_JAVA_UTILS, List.of(command, "--configDir", confDir.toString()));
-        List<String> results = output.lines().filter(l -> l.startsWith(RESULT_PREFIX))
-                .map(l -> l.substring(RESULT_PREFIX.length()).strip()).toList();
+        String output =
+                run(
+                        "bash-java-utils-" + command,
+                        Duration.ofSeconds(60),
+                        SHORT_LIVED,
+                        BASH_JAVA_UTILS,
+                        List.of(command, "--configDir", confDir.toString()));
+        List<String> results =
+                output.lines()
+                        .filter(l -> l.startsWith(RESULT_PREFIX))
+                        .map(l -> l.substring(RESULT_PREFIX.length()).strip())
+                        .toList();
         if (results.size() != 2) {
-            throw new IllegalStateException("BashJavaUtils " + command + " printed " + results.size()
-                    + " results, not 2:\n" + output);
+            throw new IllegalStateException(
+                    "BashJavaUtils "
+                            + command
+                            + " printed "
+                            + results.size()
+                            + " results, not 2:\n"
+                            + output);
         }
         return new ResourceParams(split(results.get(0)), split(results.get(1)));
     }
@@ -215,7 +271,10 @@ public final class StandaloneCluster implements AutoCloseable {
         return taskManagers.size() - 1;
     }
 
-    /** kill -9 of the TaskManager process (SIGKILL on Linux): no shutdown hook, no goodbye to the JobManager. */
+    /**
+     * kill -9 of the TaskManager process (SIGKILL on Linux): no shutdown hook, no goodbye to the
+     * JobManager.
+     */
     public synchronized void killTaskManager(int index) throws InterruptedException {
         String name = taskManagers.get(index);
         Process process = daemons.remove(name);
@@ -226,17 +285,19 @@ public final class StandaloneCluster implements AutoCloseable {
         processes.remove(name);
     }
 
-    private void launch(String name, List<String> jvmParams, String mainClass, List<String> dynamicConfigs)
+    private void launch(
+            String name, List<String> jvmParams, String mainClass, List<String> dynamicConfigs)
             throws IOException {
         List<String> jvm = new ArrayList<>(jvmParams);
         jvm.add("-Dlog.file=" + logDir.resolve(name + ".log"));
         jvm.add("-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties").toUri());
         List<String> args = new ArrayList<>(List.of("--configDir", confDir.toString()));
         args.addAll(dynamicConfigs);
-        Process process = new ProcessBuilder(command(jvm, mainClass, args))
-                .redirectErrorStream(true)
-                .redirectOutput(logDir.resolve(name + ".out").toFile())
-                .start();
+        Process process =
+                new ProcessBuilder(command(jvm, mainClass, args))
+                        .redirectErrorStream(true)
+                        .redirectOutput(logDir.resolve(name + ".out").toFile())
+                        .start();
         processes.put(name, process);
         daemons.put(name, process);
     }
@@ -253,18 +314,29 @@ public final class StandaloneCluster implements AutoCloseable {
         return command;
     }
 
-    /** Runs a short-lived JVM on Flink's classpath to its end; returns its output, or fails if it does. */
-    private String run(String name, Duration timeout, List<String> jvmOptions, String mainClass, List<String> args)
+    /**
+     * Runs a short-lived JVM on Flink's classpath to its end; returns its output, or fails if it
+     * does.
+     */
+    private String run(
+            String name,
+            Duration timeout,
+            List<String> jvmOptions,
+            String mainClass,
+            List<String> args)
             throws IOException {
         Path out = logDir.resolve(name + ".out");
-        ProcessBuilder builder = new ProcessBuilder(command(jvmOptions, mainClass, args))
-                .redirectErrorStream(true).redirectOutput(out.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command(jvmOptions, mainClass, args))
+                        .redirectErrorStream(true)
+                        .redirectOutput(out.toFile());
         builder.environment().put("FLINK_CONF_DIR", confDir.toString());
         Process process = builder.start();
         processes.put(name, process);
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException(name + " did not end within " + timeout + ":\n" + read(out));
+                throw new IllegalStateException(
+                        name + " did not end within " + timeout + ":\n" + read(out));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -275,18 +347,28 @@ public final class StandaloneCluster implements AutoCloseable {
         }
         String output = read(out);
         if (process.exitValue() != 0) {
-            throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + output);
+            throw new IllegalStateException(
+                    name + " exited with " + process.exitValue() + ":\n" + output);
         }
         return output;
     }
 
     /**
-     * {@code flink run -d -m localhost:REST -p PARALLELISM JAR ARGS...}: submits the job with Flink's own client
-     * (in a JVM of its own, its configuration directory this cluster's) and returns the job id it prints.
+     * {@code flink run -d -m localhost:REST -p PARALLELISM JAR ARGS...}: submits the job with
+     * Flink's own client (in a JVM of its own, its configuration directory this cluster's) and
+     * returns the job id it prints.
      */
     public String submit(Path jar, int parallelism, List<String> programArgs) throws IOException {
-        List<String> args = new ArrayList<>(List.of("run", "-d", "-m", "localhost:" + restPort,
-                "-p", String.valueOf(parallelism), jar.toAbsolutePath().toString()));
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "run",
+                                "-d",
+                                "-m",
+                                "localhost:" + restPort,
+                                "-p",
+                                String.valueOf(parallelism),
+                                jar.toAbsolutePath().toString()));
         args.addAll(programArgs);
         String output = cli("run", args);
         Matcher id = JOB_ID.matcher(output);
@@ -311,7 +393,9 @@ public final class StandaloneCluster implements AutoCloseable {
 
     /** Waits until exactly {@code count} TaskManagers are registered with the JobManager. */
     public void awaitTaskManagers(int count, Duration atMost) {
-        await("" + count + " TaskManagers registered").atMost(atMost).pollInterval(Duration.ofMillis(200))
+        await("" + count + " TaskManagers registered")
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(200))
                 .ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> taskManagerCount() == count);
     }
@@ -344,19 +428,26 @@ public final class StandaloneCluster implements AutoCloseable {
         return true;
     }
 
-    /** The checkpoint counters of the job: {@code completed}, {@code restored}, {@code failed}, ... */
+    /**
+     * The checkpoint counters of the job: {@code completed}, {@code restored}, {@code failed}, ...
+     */
     public JsonNode checkpointCounts(String jobId) throws IOException {
         return get("/jobs/" + jobId + "/checkpoints").path("counts");
     }
 
     private JsonNode get(String path) throws IOException {
         assertRunning();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + restPort + path))
-                .timeout(Duration.ofSeconds(5)).GET().build();
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create("http://localhost:" + restPort + path))
+                        .timeout(Duration.ofSeconds(5))
+                        .GET()
+                        .build();
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IOException("GET " + path + ": HTTP " + response.statusCode() + " " + response.body());
+                throw new IOException(
+                        "GET " + path + ": HTTP " + response.statusCode() + " " + response.body());
             }
             return json.readTree(response.body());
         } catch (InterruptedException e) {
@@ -365,15 +456,26 @@ public final class StandaloneCluster implements AutoCloseable {
         }
     }
 
-    /** Fails (not to be waited out) if the JobManager or a TaskManager not killed on purpose has ended. */
+    /**
+     * Fails (not to be waited out) if the JobManager or a TaskManager not killed on purpose has
+     * ended.
+     */
     private void assertRunning() {
-        daemons.forEach((name, process) -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; its output:\n"
-                        + tail(logDir.resolve(name + ".out")) + "\nthe end of " + logDir.resolve(name + ".log")
-                        + ":\n" + tail(logDir.resolve(name + ".log")));
-            }
-        });
+        daemons.forEach(
+                (name, process) -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException(
+                                name
+                                        + " exited with "
+                                        + process.exitValue()
+                                        + "; its output:\n"
+                                        + tail(logDir.resolve(name + ".out"))
+                                        + "\nthe end of "
+                                        + logDir.resolve(name + ".log")
+                                        + ":\n"
+                                        + tail(logDir.resolve(name + ".log")));
+                    }
+                });
     }
 
     public Path logDir() {

@@ -1,0 +1,172 @@
+package io.meshflow.job.config;
+
+import io.meshflow.aggregate.ApdexThresholds;
+import io.meshflow.job.config.MeshflowOptions.InvalidOptionException;
+import io.meshflow.sink.Dialect;
+import io.meshflow.time.Timing;
+
+import org.apache.flink.configuration.Configuration;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import static io.meshflow.job.config.MeshflowOptions.*;
+
+/**
+ * The checked settings of one run: everything the pipeline needs, validated before anything starts.
+ */
+public final class JobSettings {
+
+    /** The environment variable that may hold the database password instead of --jdbc.password. */
+    public static final String PASSWORD_ENV = "MESHFLOW_JDBC_PASSWORD";
+
+    /** Where sides come from. */
+    public enum SourceKind {
+        FILE,
+        KAFKA,
+        GENERATOR
+    }
+
+    public final Configuration options;
+    public final SourceKind source;
+    public final Dialect dialect;
+    public final String jdbcUrl;
+    public final String jdbcUser;
+    public final String jdbcPassword;
+    public final Timing timing;
+    public final Duration outOfOrderness;
+    public final ApdexThresholds apdex;
+    public final Integer parallelism;
+    public final Duration checkpointInterval;
+
+    private JobSettings(Configuration options, Map<String, String> env) {
+        this.options = options;
+        boolean file = options.contains(INPUT);
+        boolean kafka = options.contains(KAFKA_BOOTSTRAP_SERVERS);
+        if (file && kafka) {
+            throw new InvalidOptionException(
+                    "--input and --kafka.bootstrap-servers exclude each other: choose one source");
+        }
+        this.source = file ? SourceKind.FILE : kafka ? SourceKind.KAFKA : SourceKind.GENERATOR;
+
+        this.jdbcUrl = options.get(JDBC_URL);
+        try {
+            this.dialect = Dialect.forUrl(jdbcUrl);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOptionException("--jdbc.url: " + e.getMessage());
+        }
+        this.jdbcUser = options.getOptional(JDBC_USER).orElse(null);
+        this.jdbcPassword = options.getOptional(JDBC_PASSWORD).orElse(env.get(PASSWORD_ENV));
+
+        Duration pairTimeout = positive(PAIR_TIMEOUT, options);
+        Duration lateness = notNegative(ALLOWED_LATENESS, options);
+        this.timing = new Timing(pairTimeout, lateness);
+        this.outOfOrderness = notNegative(WATERMARK_OUT_OF_ORDERNESS, options);
+        long apdexMs = positive(APDEX_THRESHOLD, options).toMillis();
+        this.apdex =
+                options.getOptional(APDEX_THRESHOLDS_FILE)
+                        .map(path -> thresholdsFile(apdexMs, path))
+                        .orElse(ApdexThresholds.uniform(apdexMs));
+
+        this.checkpointInterval = positive(CHECKPOINT_INTERVAL, options);
+        if (options.get(GENERATOR_REQUESTS) <= 0) {
+            throw new InvalidOptionException("--generator.requests must be at least 1");
+        }
+        this.parallelism = options.getOptional(PARALLELISM).orElse(null);
+        if (parallelism != null && parallelism < 1) {
+            throw new InvalidOptionException("--parallelism must be at least 1");
+        }
+        if (file) {
+            Path input = Path.of(options.get(INPUT));
+            if (!Files.isRegularFile(input) || !Files.isReadable(input)) {
+                throw new InvalidOptionException(
+                        "cannot read --input "
+                                + input
+                                + ": "
+                                + (Files.exists(input) ? "not a readable file" : "no such file"));
+            }
+        }
+    }
+
+    /**
+     * Checks the options of a command line. Throws {@link InvalidOptionException} with one clear
+     * line.
+     */
+    public static JobSettings from(String[] args, Map<String, String> env) {
+        return new JobSettings(MeshflowOptions.parse(args), env);
+    }
+
+    /** True when the input never ends: Kafka without --kafka.bounded. */
+    public boolean unbounded() {
+        return source == SourceKind.KAFKA && !options.get(KAFKA_BOUNDED);
+    }
+
+    /** Kafka consumer properties given as {@code --kafka.properties.X value}. */
+    public Properties kafkaProperties() {
+        Properties properties = new Properties();
+        options.toMap()
+                .forEach(
+                        (k, v) -> {
+                            if (k.startsWith(KAFKA_PROPERTIES_PREFIX)) {
+                                properties.setProperty(
+                                        k.substring(KAFKA_PROPERTIES_PREFIX.length()), v);
+                            }
+                        });
+        return properties;
+    }
+
+    /**
+     * The JDBC URL as it may be printed (SQLite or PostgreSQL URLs carry no password unless the
+     * user put one).
+     */
+    public String printableJdbcUrl() {
+        return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    /** Pairing state expires after this even if no timer clears it: a backstop. */
+    public Duration pairingStateTtl() {
+        return Duration.ofDays(2);
+    }
+
+    /**
+     * Row state expires after this even if no timer clears it (pipeline_stats rows live a month).
+     */
+    public Duration rowStateTtl() {
+        return Duration.ofDays(40);
+    }
+
+    private static Duration positive(
+            org.apache.flink.configuration.ConfigOption<Duration> option, Configuration c) {
+        Duration d = c.get(option);
+        if (d.isNegative() || d.isZero()) {
+            throw new InvalidOptionException(
+                    "--" + option.key() + " must be longer than zero, got " + d);
+        }
+        return d;
+    }
+
+    private static Duration notNegative(
+            org.apache.flink.configuration.ConfigOption<Duration> option, Configuration c) {
+        Duration d = c.get(option);
+        if (d.isNegative()) {
+            throw new InvalidOptionException(
+                    "--" + option.key() + " must not be negative, got " + d);
+        }
+        return d;
+    }
+
+    private static ApdexThresholds thresholdsFile(long defaultMs, String path) {
+        try {
+            return ApdexThresholds.fromFile(defaultMs, Path.of(path));
+        } catch (IOException e) {
+            throw new InvalidOptionException(
+                    "cannot read --apdex.thresholds-file " + path + ": " + e);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOptionException("--apdex.thresholds-file " + e.getMessage());
+        }
+    }
+}

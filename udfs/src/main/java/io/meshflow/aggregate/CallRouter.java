@@ -1,0 +1,155 @@
+package io.meshflow.aggregate;
+
+import io.meshflow.pair.CallEvent;
+import io.meshflow.time.Granularity;
+
+import java.io.Serializable;
+
+/**
+ * Decides which rows of which tables one pairing event counts in, and how (SPEC sections 3 and 4):
+ * node tables take the node view, edge tables the edge view, pipeline_stats counts sides in their
+ * own minute and calls in the call's minute. Rows are addressed at minute granularity; hours and
+ * days are merged from them.
+ */
+public final class CallRouter implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The node of callers without a name. */
+    public static final String UNKNOWN = "unknown";
+
+    /**
+     * Where rows live: returns the accumulator of the minute row with the given key, creating it if
+     * needed.
+     */
+    @FunctionalInterface
+    public interface Rows {
+        MetricsAccumulator row(
+                Table table, long minuteStart, String n1, String n2, String n3, String n4);
+    }
+
+    private final ApdexThresholds apdex;
+
+    public CallRouter(ApdexThresholds apdex) {
+        this.apdex = apdex;
+    }
+
+    public void route(CallEvent e, Rows rows) {
+        switch (e.kind) {
+            case DUPLICATE -> {
+                MetricsAccumulator stats = stats(rows, sideStart(e));
+                stats.sides++;
+                stats.duplicateSides++;
+            }
+            case LATE -> {
+                MetricsAccumulator stats = stats(rows, sideStart(e));
+                stats.sides++;
+                stats.lateSides++;
+            }
+            case RETRY -> routeRetry(e, rows);
+            default -> routeCall(e, rows);
+        }
+    }
+
+    private void routeCall(CallEvent e, Rows rows) {
+        long minute = minute(e.callTime);
+        countSides(e, rows);
+        MetricsAccumulator stats = rows.row(Table.PIPELINE_STATS, minute, "", "", "", "");
+        long threshold = apdex.thresholdMs(e.destService);
+
+        addNodeView(e, rows, minute, threshold);
+
+        String source = e.sourceService.isEmpty() ? UNKNOWN : e.sourceService;
+        MetricsAccumulator edge =
+                rows.row(Table.SERVICE_EDGES, minute, source, e.destService, "", "");
+        edge.addCall(e.edgeLatency, e.edgeSuccess, e.edgeResponseCode, threshold);
+        if (e.mtls) {
+            edge.mtlsCalls++;
+        }
+        switch (e.kind) {
+            case PAIRED -> {
+                stats.pairedCalls++;
+                edge.pairedCalls++;
+                edge.clientLatencySumMs += e.clientLatency;
+                edge.serverLatencySumMs += e.serverLatency;
+            }
+            case CLIENT_ONLY -> {
+                stats.clientOnlyCalls++;
+                edge.clientOnlyCalls++;
+            }
+            default -> {
+                stats.serverOnlyCalls++;
+                edge.serverOnlyCalls++;
+            }
+        }
+        if (!e.sourceInstance.isEmpty() && !e.destInstance.isEmpty()) {
+            MetricsAccumulator instanceEdge =
+                    rows.row(
+                            Table.INSTANCE_EDGES,
+                            minute,
+                            source,
+                            e.sourceInstance,
+                            e.destService,
+                            e.destInstance);
+            instanceEdge.addCall(e.edgeLatency, e.edgeSuccess, e.edgeResponseCode, threshold);
+            if (e.kind == CallEvent.Kind.PAIRED) {
+                instanceEdge.pairedCalls++;
+            }
+        }
+
+        boolean clientReported = e.kind != CallEvent.Kind.SERVER_ONLY;
+        boolean serverReported = e.kind != CallEvent.Kind.CLIENT_ONLY;
+        ServiceKind sourceKind =
+                e.sourceService.isEmpty()
+                        ? ServiceKind.UNKNOWN
+                        : clientReported ? ServiceKind.MESH : ServiceKind.EXTERNAL;
+        rows.row(Table.SERVICES, minute, source, "", "", "").seen(e.callTime, sourceKind);
+        rows.row(Table.SERVICES, minute, e.destService, "", "", "")
+                .seen(e.callTime, serverReported ? ServiceKind.MESH : ServiceKind.EXTERNAL);
+    }
+
+    /** A server attempt beyond the first: the server did serve it, so node metrics count it. */
+    private void routeRetry(CallEvent e, Rows rows) {
+        long minute = minute(e.callTime);
+        countSides(e, rows);
+        addNodeView(e, rows, minute, apdex.thresholdMs(e.destService));
+        String source = e.sourceService.isEmpty() ? UNKNOWN : e.sourceService;
+        rows.row(Table.SERVICE_EDGES, minute, source, e.destService, "", "").serverRetries++;
+        rows.row(Table.SERVICES, minute, e.destService, "", "", "")
+                .seen(e.callTime, ServiceKind.MESH);
+    }
+
+    private static void addNodeView(CallEvent e, Rows rows, long minute, long threshold) {
+        rows.row(Table.SERVICE_METRICS, minute, e.destService, "", "", "")
+                .addCall(e.nodeLatency, e.nodeSuccess, e.nodeResponseCode, threshold);
+        if (!e.destInstance.isEmpty()) {
+            rows.row(Table.INSTANCE_METRICS, minute, e.destService, e.destInstance, "", "")
+                    .addCall(e.nodeLatency, e.nodeSuccess, e.nodeResponseCode, threshold);
+        }
+        if (!e.endpoint.isEmpty()) {
+            rows.row(Table.ENDPOINT_METRICS, minute, e.destService, e.endpoint, "", "")
+                    .addCall(e.nodeLatency, e.nodeSuccess, e.nodeResponseCode, threshold);
+        }
+    }
+
+    /** pipeline_stats.sides counts each side in the minute of its own startTime. */
+    private static void countSides(CallEvent e, Rows rows) {
+        if (e.clientStart >= 0) {
+            stats(rows, e.clientStart).sides++;
+        }
+        if (e.serverStart >= 0) {
+            stats(rows, e.serverStart).sides++;
+        }
+    }
+
+    private static MetricsAccumulator stats(Rows rows, long time) {
+        return rows.row(Table.PIPELINE_STATS, minute(time), "", "", "", "");
+    }
+
+    private static long sideStart(CallEvent e) {
+        return e.clientStart >= 0 ? e.clientStart : e.serverStart;
+    }
+
+    private static long minute(long time) {
+        return Granularity.MINUTE.bucketStart(time);
+    }
+}

@@ -1,0 +1,114 @@
+package io.meshflow.aggregate;
+
+import io.meshflow.time.Timing;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.time.Duration;
+
+/**
+ * Merges the partial rows of one output row (its key names table, granularity and bucket) and
+ * writes the row when its bucket is complete: once the watermark passes the bucket's end plus
+ * pair.timeout. Partial rows that come later, within allowed lateness, update it and write it
+ * again; then the row is forgotten.
+ *
+ * <p>Both timers follow from the key alone. Rows are written whole, so the database upsert is
+ * idempotent. pipeline_stats rows are kept for a month, since late sides count in them (see {@link
+ * #forgetTime}).
+ */
+public class MergeRows extends KeyedProcessFunction<MetricKey, MetricRecord, MetricRecord> {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * How long pipeline_stats rows take late-side updates after their bucket's calls are settled.
+     */
+    static final long PIPELINE_STATS_RETENTION_MS = Duration.ofDays(31).toMillis();
+
+    private final Timing timing;
+    private final Duration stateTtl;
+    private transient ValueState<MetricsAccumulator> row;
+    private transient Counter tooLate;
+
+    public MergeRows(Timing timing, Duration stateTtl) {
+        this.timing = timing;
+        this.stateTtl = stateTtl;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<MetricsAccumulator> descriptor =
+                new ValueStateDescriptor<>("row", MetricsAccumulator.class);
+        descriptor.enableTimeToLive(
+                StateTtlConfig.newBuilder(stateTtl)
+                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                        // a backstop only: timers clear the state; scanning it in the background
+                        // costs a fifth of the job
+                        .disableCleanupInBackground()
+                        .build());
+        row = getRuntimeContext().getState(descriptor);
+        tooLate = getRuntimeContext().getMetricGroup().counter("rowUpdatesAfterForget");
+    }
+
+    @Override
+    public void processElement(MetricRecord partial, Context ctx, Collector<MetricRecord> out)
+            throws Exception {
+        MetricKey key = ctx.getCurrentKey();
+        MetricsAccumulator merged = row.value();
+        if (merged == null && ctx.timerService().currentWatermark() >= forgetTime(key)) {
+            // The row was written and forgotten: writing these counters alone would replace it with
+            // a part of
+            // itself. Sides reach this only when an idle Kafka partition resumes behind the others;
+            // they were
+            // not late where they were read. Counted, not written.
+            tooLate.inc();
+            return;
+        }
+        if (merged == null) {
+            merged = partial.metrics;
+            ctx.timerService().registerEventTimeTimer(writeTime(key));
+            ctx.timerService().registerEventTimeTimer(forgetTime(key));
+        } else {
+            merged.merge(partial.metrics);
+        }
+        row.update(merged);
+        if (ctx.timerService().currentWatermark() >= writeTime(key)) {
+            // A late update of a row already written: write it again.
+            out.collect(new MetricRecord(key, merged.copy()));
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricRecord> out)
+            throws Exception {
+        MetricKey key = ctx.getCurrentKey();
+        MetricsAccumulator merged = row.value();
+        if (merged == null) {
+            return;
+        }
+        if (timestamp == writeTime(key)) {
+            out.collect(new MetricRecord(key, merged.copy()));
+        }
+        if (timestamp == forgetTime(key)) {
+            row.clear();
+        }
+    }
+
+    private long writeTime(MetricKey key) {
+        return timing.writeTime(key.granularity, key.bucketStart);
+    }
+
+    private long forgetTime(MetricKey key) {
+        long forget = timing.forgetTime(key.granularity, key.bucketStart);
+        // pipeline_stats counts late sides in their own bucket, long after the bucket's calls are
+        // settled: its
+        // rows (one per bucket) are kept long enough that a late side updates the whole row, not a
+        // fresh one.
+        return key.table == Table.PIPELINE_STATS ? forget + PIPELINE_STATS_RETENTION_MS : forget;
+    }
+}

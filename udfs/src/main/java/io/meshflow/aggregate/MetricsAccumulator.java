@@ -1,0 +1,178 @@
+package io.meshflow.aggregate;
+
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
+
+/**
+ * The raw, mergeable counters of one row of any output table. Rows of the same key merge by adding
+ * counters and histograms, so hour and day rows are exact merges of the same calls, never averages
+ * of minute rows. Derived values (percentiles, apdex, averages) are computed from the counters when
+ * a row is written.
+ *
+ * <p>One class for every table keeps the pipeline to one record type; the counters a table does not
+ * use stay zero and cost a few bytes.
+ */
+@TypeInfo(MetricsAccumulatorTypeInfoFactory.class)
+public final class MetricsAccumulator {
+    /** Two significant digits: any recorded value is within 1% of the value reported for it. */
+    static final int SIGNIFICANT_DIGITS = 2;
+
+    // Calls, as the view used by the table saw them (SPEC 3, metrics).
+    public long calls;
+    public long errors;
+    public long latencySumMs;
+    public long latencyMaxMs;
+    public long apdexSatisfied;
+    public long apdexTolerating;
+    public long status2xx;
+    public long status3xx;
+    public long status4xx;
+    public long status5xx;
+    public long statusOther;
+
+    /** Latency distribution; null until the first call. */
+    public Histogram latencies;
+
+    // service_edges and instance_edges.
+    public long pairedCalls;
+    public long clientOnlyCalls;
+    public long serverOnlyCalls;
+    public long serverRetries;
+    public long mtlsCalls;
+    public long clientLatencySumMs;
+    public long serverLatencySumMs;
+
+    // pipeline_stats.
+    public long sides;
+    public long duplicateSides;
+    public long lateSides;
+
+    // services.
+    public long firstSeen = Long.MAX_VALUE;
+    public long lastSeen = Long.MIN_VALUE;
+
+    /** Bit set of {@link ServiceKind} ordinals seen for the service. */
+    public int kinds;
+
+    /**
+     * Counts one call as seen by one view; {@code apdexThresholdMs} is T of the destination
+     * service.
+     */
+    public void addCall(int latencyMs, boolean success, int responseCode, long apdexThresholdMs) {
+        calls++;
+        latencySumMs += latencyMs;
+        latencyMaxMs = Math.max(latencyMaxMs, latencyMs);
+        if (latencies == null) {
+            latencies = new Histogram(SIGNIFICANT_DIGITS);
+        }
+        latencies.recordValue(latencyMs);
+        if (!success) {
+            errors++;
+        } else if (latencyMs <= apdexThresholdMs) {
+            apdexSatisfied++;
+        } else if (latencyMs <= 4 * apdexThresholdMs) {
+            apdexTolerating++;
+        }
+        int statusClass = responseCode / 100;
+        switch (statusClass) {
+            case 2 -> status2xx++;
+            case 3 -> status3xx++;
+            case 4 -> status4xx++;
+            case 5 -> status5xx++;
+            default -> statusOther++;
+        }
+    }
+
+    public void seen(long time, ServiceKind kind) {
+        firstSeen = Math.min(firstSeen, time);
+        lastSeen = Math.max(lastSeen, time);
+        kinds |= 1 << kind.ordinal();
+    }
+
+    /** Adds everything {@code other} counted. */
+    public void merge(MetricsAccumulator other) {
+        calls += other.calls;
+        errors += other.errors;
+        latencySumMs += other.latencySumMs;
+        latencyMaxMs = Math.max(latencyMaxMs, other.latencyMaxMs);
+        apdexSatisfied += other.apdexSatisfied;
+        apdexTolerating += other.apdexTolerating;
+        status2xx += other.status2xx;
+        status3xx += other.status3xx;
+        status4xx += other.status4xx;
+        status5xx += other.status5xx;
+        statusOther += other.statusOther;
+        if (other.latencies != null) {
+            if (latencies == null) {
+                latencies = new Histogram(SIGNIFICANT_DIGITS);
+            }
+            latencies.add(other.latencies);
+        }
+        pairedCalls += other.pairedCalls;
+        clientOnlyCalls += other.clientOnlyCalls;
+        serverOnlyCalls += other.serverOnlyCalls;
+        serverRetries += other.serverRetries;
+        mtlsCalls += other.mtlsCalls;
+        clientLatencySumMs += other.clientLatencySumMs;
+        serverLatencySumMs += other.serverLatencySumMs;
+        sides += other.sides;
+        duplicateSides += other.duplicateSides;
+        lateSides += other.lateSides;
+        firstSeen = Math.min(firstSeen, other.firstSeen);
+        lastSeen = Math.max(lastSeen, other.lastSeen);
+        kinds |= other.kinds;
+    }
+
+    public MetricsAccumulator copy() {
+        MetricsAccumulator copy = new MetricsAccumulator();
+        copy.merge(this);
+        return copy;
+    }
+
+    /**
+     * The nearest-rank percentile of the recorded latencies: the smallest recorded value such that
+     * at least {@code percentile}% of the calls are at or below it, within the histogram's 1%
+     * precision.
+     */
+    public long percentileMs(double percentile) {
+        if (latencies == null || calls == 0) {
+            return 0;
+        }
+        long total = latencies.getTotalCount();
+        long rank = Math.max(1, (long) Math.ceil(percentile / 100.0 * total));
+        long cumulative = 0;
+        for (HistogramIterationValue v : latencies.recordedValues()) {
+            cumulative += v.getCountAtValueIteratedTo();
+            if (cumulative >= rank) {
+                long value = latencies.medianEquivalentValue(v.getValueIteratedTo());
+                return Math.min(value, latencyMaxMs);
+            }
+        }
+        return latencyMaxMs;
+    }
+
+    /** (satisfied + tolerating / 2) / calls, or null without calls. */
+    public Double apdex() {
+        return calls == 0 ? null : (apdexSatisfied + apdexTolerating / 2.0) / calls;
+    }
+
+    /** Mean of client minus server latency over paired calls, or null without any. */
+    public Double overheadAvgMs() {
+        return pairedCalls == 0
+                ? null
+                : (double) (clientLatencySumMs - serverLatencySumMs) / pairedCalls;
+    }
+
+    /** The strongest kind seen: mesh over external over unknown. */
+    public ServiceKind kind() {
+        if ((kinds & (1 << ServiceKind.MESH.ordinal())) != 0) {
+            return ServiceKind.MESH;
+        }
+        if ((kinds & (1 << ServiceKind.EXTERNAL.ordinal())) != 0) {
+            return ServiceKind.EXTERNAL;
+        }
+        return ServiceKind.UNKNOWN;
+    }
+}

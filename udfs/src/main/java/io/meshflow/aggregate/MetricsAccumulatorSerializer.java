@@ -1,0 +1,146 @@
+package io.meshflow.aggregate;
+
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Serializes {@link MetricsAccumulator} explicitly, histogram included, so it never falls back to
+ * Kryo. Format version 1: the counters in declaration order, then the histogram in HdrHistogram's
+ * own encoding.
+ */
+public final class MetricsAccumulatorSerializer
+        extends TypeSerializerSingleton<MetricsAccumulator> {
+    private static final long serialVersionUID = 1L;
+
+    public static final MetricsAccumulatorSerializer INSTANCE = new MetricsAccumulatorSerializer();
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public MetricsAccumulator createInstance() {
+        return new MetricsAccumulator();
+    }
+
+    @Override
+    public MetricsAccumulator copy(MetricsAccumulator from) {
+        return from.copy();
+    }
+
+    @Override
+    public MetricsAccumulator copy(MetricsAccumulator from, MetricsAccumulator reuse) {
+        return from.copy();
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(MetricsAccumulator a, DataOutputView out) throws IOException {
+        out.writeLong(a.calls);
+        out.writeLong(a.errors);
+        out.writeLong(a.latencySumMs);
+        out.writeLong(a.latencyMaxMs);
+        out.writeLong(a.apdexSatisfied);
+        out.writeLong(a.apdexTolerating);
+        out.writeLong(a.status2xx);
+        out.writeLong(a.status3xx);
+        out.writeLong(a.status4xx);
+        out.writeLong(a.status5xx);
+        out.writeLong(a.statusOther);
+        out.writeLong(a.pairedCalls);
+        out.writeLong(a.clientOnlyCalls);
+        out.writeLong(a.serverOnlyCalls);
+        out.writeLong(a.serverRetries);
+        out.writeLong(a.mtlsCalls);
+        out.writeLong(a.clientLatencySumMs);
+        out.writeLong(a.serverLatencySumMs);
+        out.writeLong(a.sides);
+        out.writeLong(a.duplicateSides);
+        out.writeLong(a.lateSides);
+        out.writeLong(a.firstSeen);
+        out.writeLong(a.lastSeen);
+        out.writeInt(a.kinds);
+        if (a.latencies == null) {
+            out.writeInt(-1);
+        } else {
+            ByteBuffer buffer = ByteBuffer.allocate(a.latencies.getNeededByteBufferCapacity());
+            int length = a.latencies.encodeIntoByteBuffer(buffer);
+            out.writeInt(length);
+            out.write(buffer.array(), 0, length);
+        }
+    }
+
+    @Override
+    public MetricsAccumulator deserialize(DataInputView in) throws IOException {
+        MetricsAccumulator a = new MetricsAccumulator();
+        a.calls = in.readLong();
+        a.errors = in.readLong();
+        a.latencySumMs = in.readLong();
+        a.latencyMaxMs = in.readLong();
+        a.apdexSatisfied = in.readLong();
+        a.apdexTolerating = in.readLong();
+        a.status2xx = in.readLong();
+        a.status3xx = in.readLong();
+        a.status4xx = in.readLong();
+        a.status5xx = in.readLong();
+        a.statusOther = in.readLong();
+        a.pairedCalls = in.readLong();
+        a.clientOnlyCalls = in.readLong();
+        a.serverOnlyCalls = in.readLong();
+        a.serverRetries = in.readLong();
+        a.mtlsCalls = in.readLong();
+        a.clientLatencySumMs = in.readLong();
+        a.serverLatencySumMs = in.readLong();
+        a.sides = in.readLong();
+        a.duplicateSides = in.readLong();
+        a.lateSides = in.readLong();
+        a.firstSeen = in.readLong();
+        a.lastSeen = in.readLong();
+        a.kinds = in.readInt();
+        int length = in.readInt();
+        if (length >= 0) {
+            byte[] bytes = new byte[length];
+            in.readFully(bytes);
+            Histogram histogram = Histogram.decodeFromByteBuffer(ByteBuffer.wrap(bytes), 0);
+            histogram.setAutoResize(true);
+            a.latencies = histogram;
+        }
+        return a;
+    }
+
+    @Override
+    public MetricsAccumulator deserialize(MetricsAccumulator reuse, DataInputView in)
+            throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public void copy(DataInputView in, DataOutputView out) throws IOException {
+        serialize(deserialize(in), out);
+    }
+
+    @Override
+    public TypeSerializerSnapshot<MetricsAccumulator> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** Snapshot of the serializer's (version 1) format. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<MetricsAccumulator> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+}

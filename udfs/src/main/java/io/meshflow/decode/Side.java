@@ -1,0 +1,107 @@
+package io.meshflow.decode;
+
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
+/**
+ * One report of one request, by its client (detect point client or proxy) or by its server.
+ * Serialized by {@link SideSerializer}.
+ */
+@TypeInfo(SideSerializer.Factory.class)
+public class Side {
+    public String requestId;
+    public String sourceService;
+    public String sourceInstance;
+    public String destService;
+    public String destInstance;
+    public String endpoint;
+    public String tlsMode;
+
+    /** ms since epoch, UTC. */
+    public long startTime;
+
+    /** ms, as observed by the reporting side. */
+    public int latency;
+
+    public int responseCode;
+
+    /** {@code status} on the wire: success as judged by the reporting side. */
+    public boolean success;
+
+    /** True for detect point client or proxy, false for server. */
+    public boolean client;
+
+    /**
+     * Its position among the sides of its input record (whose origin the {@link SideBatch} holds).
+     */
+    public int index;
+
+    /** It came after its bucket was forgotten: counted in pipeline_stats.late_sides only. */
+    public boolean late;
+
+    public Side() {}
+
+    public Side copy() {
+        Side c = new Side();
+        c.requestId = requestId;
+        c.sourceService = sourceService;
+        c.sourceInstance = sourceInstance;
+        c.destService = destService;
+        c.destInstance = destInstance;
+        c.endpoint = endpoint;
+        c.tlsMode = tlsMode;
+        c.startTime = startTime;
+        c.latency = latency;
+        c.responseCode = responseCode;
+        c.success = success;
+        c.client = client;
+        c.index = index;
+        c.late = late;
+        return c;
+    }
+
+    /**
+     * True when the two sides are the same report: what a redelivery looks like (SPEC 3,
+     * duplicate).
+     */
+    public boolean sameReportAs(Side other) {
+        return client == other.client
+                && startTime == other.startTime
+                && sourceInstance.equals(other.sourceInstance)
+                && destInstance.equals(other.destInstance);
+    }
+
+    /**
+     * A 64-bit fingerprint of what makes a side unique within its pairing key: detect point, start
+     * time and both instances. Settled calls remember only these, which keeps their state small.
+     */
+    public long fingerprint() {
+        long h = client ? 0x9E3779B97F4A7C15L : 0xC2B2AE3D27D4EB4FL;
+        h = mix(h ^ startTime);
+        h = mix(h ^ sourceInstance.hashCode());
+        h = mix(h ^ ((long) destInstance.hashCode() << 32 | (destInstance.length() & 0xffffffffL)));
+        return h;
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return z ^ (z >>> 33);
+    }
+
+    @Override
+    public String toString() {
+        return (client ? "client" : "server")
+                + " side "
+                + requestId
+                + " "
+                + sourceService
+                + "->"
+                + destService
+                + " @"
+                + startTime
+                + " "
+                + latency
+                + "ms "
+                + responseCode;
+    }
+}

@@ -1,0 +1,135 @@
+package io.meshflow.decode;
+
+import io.meshflow.typeinfo.ExplicitTypeInfo;
+
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Serializes {@link Side}, the record every side crosses the pairing shuffle as (and pairing keeps
+ * in state). Format version 1: strings as length-prefixed UTF-8, then the numbers and flags.
+ */
+public final class SideSerializer extends TypeSerializerSingleton<Side> {
+    private static final long serialVersionUID = 1L;
+
+    public static final SideSerializer INSTANCE = new SideSerializer();
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public Side createInstance() {
+        return new Side();
+    }
+
+    @Override
+    public Side copy(Side from) {
+        return from.copy();
+    }
+
+    @Override
+    public Side copy(Side from, Side reuse) {
+        return from.copy();
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(Side s, DataOutputView out) throws IOException {
+        writeString(s.requestId, out);
+        writeString(s.sourceService, out);
+        writeString(s.sourceInstance, out);
+        writeString(s.destService, out);
+        writeString(s.destInstance, out);
+        writeString(s.endpoint, out);
+        writeString(s.tlsMode, out);
+        out.writeLong(s.startTime);
+        out.writeInt(s.latency);
+        out.writeInt(s.responseCode);
+        out.writeInt(s.index);
+        out.writeByte((s.success ? 1 : 0) | (s.client ? 2 : 0) | (s.late ? 4 : 0));
+    }
+
+    @Override
+    public Side deserialize(DataInputView in) throws IOException {
+        Side s = new Side();
+        s.requestId = readString(in);
+        s.sourceService = readString(in);
+        s.sourceInstance = readString(in);
+        s.destService = readString(in);
+        s.destInstance = readString(in);
+        s.endpoint = readString(in);
+        s.tlsMode = readString(in);
+        s.startTime = in.readLong();
+        s.latency = in.readInt();
+        s.responseCode = in.readInt();
+        s.index = in.readInt();
+        int flags = in.readByte();
+        s.success = (flags & 1) != 0;
+        s.client = (flags & 2) != 0;
+        s.late = (flags & 4) != 0;
+        return s;
+    }
+
+    @Override
+    public Side deserialize(Side reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public void copy(DataInputView in, DataOutputView out) throws IOException {
+        serialize(deserialize(in), out);
+    }
+
+    private static void writeString(String s, DataOutputView out) throws IOException {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+    }
+
+    private static String readString(DataInputView in) throws IOException {
+        int length = in.readInt();
+        if (length == 0) {
+            return "";
+        }
+        byte[] utf8 = new byte[length];
+        in.readFully(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public TypeSerializerSnapshot<Side> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** Snapshot of the serializer's (version 1) format. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<Side> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+
+    /** Found by Flink through the {@code @TypeInfo} annotation on {@link Side}. */
+    public static final class Factory extends TypeInfoFactory<Side> {
+        @Override
+        public TypeInformation<Side> createTypeInfo(
+                Type t, Map<String, TypeInformation<?>> params) {
+            return new ExplicitTypeInfo<>(Side.class, INSTANCE);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.meshflow.decode;
+
+import io.meshflow.aggregate.MergeRows;
+import io.meshflow.decode.skywalking.SideDecoder;
+import io.meshflow.time.Timing;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Unpacks the sides of each decoded input record; its dead letters go to a side output.
+ *
+ * <p>It also finds late sides: those whose minute bucket was forgotten by the watermark here. A
+ * late one is kept whole in dead_letters and still sent on, marked, to be counted in
+ * pipeline_stats.late_sides. The watermark downstream is not ahead of this one, except when an idle
+ * Kafka partition resumes behind the others; {@link MergeRows} then keeps the rows it wrote rather
+ * than overwrite them with a part.
+ */
+public class SplitBatches extends ProcessFunction<SideBatch, Side> {
+    private static final long serialVersionUID = 1L;
+
+    /** What could not be decoded or used, and late sides. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+
+    private final Timing timing;
+    private transient Counter deadLetters;
+
+    public SplitBatches(Timing timing) {
+        this.timing = timing;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+    }
+
+    @Override
+    public void processElement(SideBatch batch, Context ctx, Collector<Side> out) {
+        long watermark = ctx.timerService().currentWatermark();
+        for (Side side : batch.sides) {
+            if (timing.isLate(side.startTime, watermark)) {
+                side.late = true;
+                deadLetters.inc();
+                ctx.output(DEAD_LETTERS, SideDecoder.lateDeadLetter(batch, side));
+            }
+            out.collect(side);
+        }
+        for (DeadLetter deadLetter : batch.deadLetters) {
+            deadLetters.inc();
+            ctx.output(DEAD_LETTERS, deadLetter);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.meshflow.decode.skywalking;
+
+import io.meshflow.decode.DeadLetter;
+import io.meshflow.decode.Side;
+import io.meshflow.decode.SideBatch;
+import io.meshflow.proto.DetectPoint;
+import io.meshflow.proto.HTTPServiceMeshMetric;
+import io.meshflow.proto.HTTPServiceMeshMetrics;
+import io.meshflow.proto.ServiceMeshMetrics;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns one input record (a serialized {@code ServiceMeshMetrics}) into sides, and everything it
+ * cannot use into dead letters (SPEC section 4): undecodable bytes, TCP batches, sides without
+ * startTime or destServiceName, sides with a negative latency.
+ */
+public final class SideDecoder {
+
+    public static final String UNDECODABLE = "undecodable";
+    public static final String EMPTY = "empty";
+    public static final String TCP_NOT_SUPPORTED = "tcp-not-supported";
+    public static final String MISSING_START_TIME = "missing-start-time";
+    public static final String MISSING_DEST_SERVICE = "missing-dest-service";
+    public static final String NEGATIVE_LATENCY = "negative-latency";
+    public static final String LATE = "late";
+
+    private SideDecoder() {}
+
+    /**
+     * Decodes one record.
+     *
+     * @param origin where it came from (topic/partition/offset, file@byte offset): names its dead
+     *     letters
+     * @param receivedAt when it was read, ms since epoch
+     */
+    public static SideBatch decode(byte[] payload, String origin, long receivedAt) {
+        ServiceMeshMetrics message;
+        try {
+            message = ServiceMeshMetrics.parseFrom(payload);
+        } catch (InvalidProtocolBufferException e) {
+            String why = e.getMessage() == null ? "" : ": " + firstLine(e.getMessage());
+            return SideBatch.deadLetter(
+                    new DeadLetter(origin, receivedAt, origin, UNDECODABLE + why, payload));
+        }
+        switch (message.getMetricsCase()) {
+            case TCPMETRICS:
+                return SideBatch.deadLetter(
+                        new DeadLetter(origin, receivedAt, origin, TCP_NOT_SUPPORTED, payload));
+            case HTTPMETRICS:
+                break;
+            default:
+                return SideBatch.deadLetter(
+                        new DeadLetter(origin, receivedAt, origin, EMPTY, payload));
+        }
+        List<HTTPServiceMeshMetric> metrics = message.getHttpMetrics().getMetricsList();
+        if (metrics.isEmpty()) {
+            return SideBatch.deadLetter(new DeadLetter(origin, receivedAt, origin, EMPTY, payload));
+        }
+        Side[] sides = new Side[metrics.size()];
+        int valid = 0;
+        List<DeadLetter> deadLetters = null;
+        for (int i = 0; i < metrics.size(); i++) {
+            HTTPServiceMeshMetric metric = metrics.get(i);
+            String invalid = validate(metric);
+            if (invalid != null) {
+                if (deadLetters == null) {
+                    deadLetters = new ArrayList<>(1);
+                }
+                deadLetters.add(
+                        new DeadLetter(
+                                sideId(origin, i),
+                                receivedAt,
+                                origin,
+                                invalid,
+                                wrap(metric.toByteArray())));
+            } else {
+                sides[valid++] = toSide(metric, i);
+            }
+        }
+        if (valid < sides.length) {
+            sides = java.util.Arrays.copyOf(sides, valid);
+        }
+        return new SideBatch(
+                sides,
+                deadLetters == null ? new DeadLetter[0] : deadLetters.toArray(new DeadLetter[0]),
+                payload,
+                origin);
+    }
+
+    /** Why a side cannot be used, or null when it can. */
+    static String validate(HTTPServiceMeshMetric metric) {
+        if (metric.getStartTime() <= 0) {
+            return MISSING_START_TIME;
+        }
+        if (metric.getDestServiceName().isEmpty()) {
+            return MISSING_DEST_SERVICE;
+        }
+        if (metric.getLatency() < 0) {
+            return NEGATIVE_LATENCY;
+        }
+        return null;
+    }
+
+    static Side toSide(HTTPServiceMeshMetric metric, int index) {
+        Side side = new Side();
+        side.requestId = metric.getRequestId();
+        side.sourceService = metric.getSourceServiceName();
+        side.sourceInstance = metric.getSourceServiceInstance();
+        side.destService = metric.getDestServiceName();
+        side.destInstance = metric.getDestServiceInstance();
+        side.endpoint = metric.getEndpoint();
+        side.tlsMode = metric.getTlsMode();
+        side.startTime = metric.getStartTime();
+        side.latency = metric.getLatency();
+        side.responseCode = metric.getResponseCode();
+        side.success = metric.getStatus();
+        // proxy is treated as client (SPEC 1.1); unknown future values as server would be a guess,
+        // so client too
+        side.client = metric.getDetectPoint() != DetectPoint.server;
+        side.index = index;
+        return side;
+    }
+
+    /**
+     * The dead letter of a side that arrived after its bucket was forgotten, from the batch it came
+     * in. Rare, so the record is decoded again rather than every side keeping its bytes.
+     */
+    public static DeadLetter lateDeadLetter(SideBatch batch, Side side) {
+        byte[] payload = batch.payload;
+        byte[] kept;
+        try {
+            kept =
+                    wrap(
+                            ServiceMeshMetrics.parseFrom(payload)
+                                    .getHttpMetrics()
+                                    .getMetrics(side.index)
+                                    .toByteArray());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a record that decoded once no longer decodes", e);
+        }
+        return new DeadLetter(
+                sideId(batch.origin, side.index) + "/" + LATE,
+                System.currentTimeMillis(),
+                batch.origin,
+                LATE,
+                kept);
+    }
+
+    /**
+     * A dead letter's payload stays in the input format: a ServiceMeshMetrics holding just that
+     * side.
+     */
+    private static byte[] wrap(byte[] httpMetric) {
+        try {
+            return ServiceMeshMetrics.newBuilder()
+                    .setHttpMetrics(
+                            HTTPServiceMeshMetrics.newBuilder()
+                                    .addMetrics(HTTPServiceMeshMetric.parseFrom(httpMetric)))
+                    .build()
+                    .toByteArray();
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a side's own bytes no longer decode", e);
+        }
+    }
+
+    private static String sideId(String origin, int index) {
+        return origin + "#" + index;
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

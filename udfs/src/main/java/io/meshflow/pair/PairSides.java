@@ -1,0 +1,187 @@
+package io.meshflow.pair;
+
+import io.meshflow.decode.Side;
+import io.meshflow.decode.SplitBatches;
+import io.meshflow.time.Timing;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.time.Duration;
+
+/**
+ * Joins the client and the server side of each request into one call (SPEC section 3), keyed by the
+ * pairing key (requestId, sourceServiceName, destServiceName).
+ *
+ * <p>One state per key, {@link PairState}, and one timer, always recomputed from it: while a side
+ * waits for its partner the timer is its pair deadline; once the call is settled, the time its
+ * minute bucket is forgotten, when the state is cleared. Redeliveries that arrive in between are
+ * recognised and dropped. A TTL on the state is only a backstop.
+ *
+ * <p>Late sides are found upstream, where they are read ({@link SplitBatches}), and arrive here
+ * marked.
+ */
+public class PairSides
+        extends KeyedProcessFunction<Tuple3<String, String, String>, Side, CallEvent> {
+    private static final long serialVersionUID = 1L;
+
+    private final Timing timing;
+    private final Duration stateTtl;
+
+    private transient ValueState<PairState> state;
+    private transient Counter sides;
+    private transient Counter duplicates;
+    private transient Counter late;
+    private transient Counter paired;
+    private transient Counter clientOnly;
+    private transient Counter serverOnly;
+    private transient Counter retries;
+
+    public PairSides(Timing timing, Duration stateTtl) {
+        this.timing = timing;
+        this.stateTtl = stateTtl;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<PairState> descriptor =
+                new ValueStateDescriptor<>("pair", PairState.class);
+        descriptor.enableTimeToLive(
+                StateTtlConfig.newBuilder(stateTtl)
+                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                        // a backstop only: timers clear the state; scanning it in the background
+                        // costs a fifth of the job
+                        .disableCleanupInBackground()
+                        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                        .build());
+        state = getRuntimeContext().getState(descriptor);
+
+        var metrics = getRuntimeContext().getMetricGroup();
+        sides = metrics.counter("sides");
+        duplicates = metrics.counter("duplicateSides");
+        late = metrics.counter("lateSides");
+        paired = metrics.counter("pairedCalls");
+        clientOnly = metrics.counter("clientOnlyCalls");
+        serverOnly = metrics.counter("serverOnlyCalls");
+        retries = metrics.counter("serverRetries");
+    }
+
+    @Override
+    public void processElement(Side side, Context ctx, Collector<CallEvent> out) throws Exception {
+        sides.inc();
+        if (side.late) {
+            // Found late where it was read (SplitBatches): it only counts in pipeline_stats.
+            late.inc();
+            out.collect(CallEvent.dropped(CallEvent.Kind.LATE, side));
+            return;
+        }
+        PairState current = state.value();
+
+        if (current == null) {
+            PairState fresh = new PairState();
+            fresh.callTime = side.startTime;
+            fresh.remember(side);
+            if (side.requestId.isEmpty()) {
+                // Never paired (SPEC 3): counted at once, remembered only to drop its redeliveries.
+                emitCall(CallEvent.oneSided(side), out);
+                fresh.settle();
+            } else if (side.client) {
+                fresh.client = side;
+            } else {
+                fresh.server = side;
+            }
+            state.update(fresh);
+            ctx.timerService().registerEventTimeTimer(timerFor(fresh));
+            return;
+        }
+
+        if (current.hasSeen(side.fingerprint())) {
+            duplicates.inc();
+            out.collect(CallEvent.dropped(CallEvent.Kind.DUPLICATE, side));
+            return;
+        }
+
+        long timerBefore = timerFor(current);
+        if (!current.settled && side.client && current.client == null) {
+            // The client side of a waiting server side: the call is paired, and its time is the
+            // client's.
+            current.remember(side);
+            current.callTime = side.startTime;
+            emitSettled(CallEvent.paired(side, current.server), current, out);
+        } else if (!current.settled && !side.client && current.server == null) {
+            current.remember(side);
+            emitSettled(CallEvent.paired(current.client, side), current, out);
+        } else if (!side.client) {
+            // A later, different server side: a retry attempt, in the bucket of its call.
+            current.remember(side);
+            if (current.settled) {
+                emitRetry(side, current.callTime, out);
+            } else {
+                current.addPendingRetry(side);
+            }
+        } else {
+            // Another client side under a key that already has one: a call of its own, as its
+            // caller saw it.
+            current.remember(side);
+            emitCall(CallEvent.oneSided(side), out);
+        }
+        state.update(current);
+        long timerAfter = timerFor(current);
+        if (timerAfter != timerBefore) {
+            ctx.timerService().deleteEventTimeTimer(timerBefore);
+            ctx.timerService().registerEventTimeTimer(timerAfter);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CallEvent> out)
+            throws Exception {
+        PairState current = state.value();
+        if (current == null || timestamp != timerFor(current)) {
+            return;
+        }
+        if (current.settled) {
+            // The call's bucket is forgotten downstream: no side of this key can count any more.
+            state.clear();
+            return;
+        }
+        // The partner did not come within pair.timeout: a one-sided call.
+        Side waiting = current.client != null ? current.client : current.server;
+        emitSettled(CallEvent.oneSided(waiting), current, out);
+        state.update(current);
+        ctx.timerService().registerEventTimeTimer(timerFor(current));
+    }
+
+    /** The one timer a key has, derived from its state. */
+    private long timerFor(PairState s) {
+        return s.settled ? timing.callForgetTime(s.callTime) : timing.pairDeadline(s.callTime);
+    }
+
+    private void emitSettled(CallEvent call, PairState current, Collector<CallEvent> out) {
+        emitCall(call, out);
+        for (Side retry : current.pendingRetries) {
+            emitRetry(retry, current.callTime, out);
+        }
+        current.settle();
+    }
+
+    private void emitCall(CallEvent call, Collector<CallEvent> out) {
+        switch (call.kind) {
+            case PAIRED -> paired.inc();
+            case CLIENT_ONLY -> clientOnly.inc();
+            default -> serverOnly.inc();
+        }
+        out.collect(call);
+    }
+
+    private void emitRetry(Side server, long callTime, Collector<CallEvent> out) {
+        retries.inc();
+        out.collect(CallEvent.retry(server, callTime));
+    }
+}

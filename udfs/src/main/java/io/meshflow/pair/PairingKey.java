@@ -1,0 +1,35 @@
+package io.meshflow.pair;
+
+import io.meshflow.decode.Side;
+
+import org.apache.flink.api.common.typeinfo.TypeHint;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.api.java.tuple.Tuple3;
+
+/**
+ * The pairing key of SPEC 3: (requestId, sourceServiceName, destServiceName). A side without a
+ * requestId is never paired: it gets a key of its own report instead, so that only its redeliveries
+ * meet it.
+ */
+public final class PairingKey implements KeySelector<Side, Tuple3<String, String, String>> {
+    private static final long serialVersionUID = 1L;
+
+    public static final TypeInformation<Tuple3<String, String, String>> TYPE =
+            TypeInformation.of(new TypeHint<>() {});
+
+    @Override
+    public Tuple3<String, String, String> getKey(Side side) {
+        String requestId =
+                side.requestId.isEmpty()
+                        ? "\u0000"
+                                + (side.client ? 'c' : 's')
+                                + side.startTime
+                                + '\u0000'
+                                + side.sourceInstance
+                                + '\u0000'
+                                + side.destInstance
+                        : side.requestId;
+        return Tuple3.of(requestId, side.sourceService, side.destService);
+    }
+}

@@ -1,0 +1,306 @@
+package io.meshflow.aggregate;
+
+import io.meshflow.time.Granularity;
+import io.meshflow.time.Timing;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.meshflow.testing.Sides.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Partial rows of one key merge, are written once their bucket is complete, rewritten when late,
+ * then forgotten.
+ */
+class MergeRowsTest {
+    private static final Timing TIMING = new Timing(Duration.ofSeconds(10), Duration.ofSeconds(60));
+
+    private static final MetricKey MINUTE = key(Granularity.MINUTE, T0);
+    private static final MetricKey HOUR = key(Granularity.HOUR, T0);
+    private static final MetricKey DAY = key(Granularity.DAY, Granularity.DAY.bucketStart(T0));
+
+    /** The last millisecond of T0's minute plus pair.timeout: 10:01:09.999. */
+    private static final long MINUTE_WRITE = T0 + 60_000 - 1 + 10_000;
+
+    private static final long MINUTE_FORGET = MINUTE_WRITE + 60_000;
+
+    /** What the function handed to its collector, before the harness copies it. */
+    private final ArrayList<MetricRecord> emitted = new ArrayList<>();
+
+    private KeyedOneInputStreamOperatorTestHarness<MetricKey, MetricRecord, MetricRecord> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        MergeRows function = new RecordingMergeRows(emitted);
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(function),
+                        r -> r.key,
+                        TypeInformation.of(MetricKey.class));
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void theTimingOfThisTestIsWhatTimingComputes() {
+        assertThat(TIMING.writeTime(Granularity.MINUTE, T0)).isEqualTo(MINUTE_WRITE);
+        assertThat(TIMING.forgetTime(Granularity.MINUTE, T0)).isEqualTo(MINUTE_FORGET);
+    }
+
+    @Test
+    void nothingIsWrittenBeforeTheWatermarkReachesWriteTime() throws Exception {
+        send(MINUTE, partial(3, 100));
+        send(MINUTE, partial(2, 300));
+        harness.processWatermark(MINUTE_WRITE - 1);
+
+        assertThat(rows()).isEmpty();
+    }
+
+    @Test
+    void partialsMergeIntoExactlyOneRowAtWriteTime() throws Exception {
+        send(MINUTE, partial(3, 100));
+        send(MINUTE, partial(2, 300));
+        harness.processWatermark(MINUTE_WRITE);
+
+        assertThat(rows())
+                .singleElement()
+                .satisfies(
+                        r -> {
+                            assertThat(r.key).isEqualTo(MINUTE);
+                            assertThat(r.metrics.calls).isEqualTo(5);
+                            assertThat(r.metrics.latencySumMs).isEqualTo(3 * 100 + 2 * 300);
+                            assertThat(r.metrics.latencyMaxMs).isEqualTo(300);
+                            assertThat(r.metrics.latencies.getTotalCount()).isEqualTo(5);
+                        });
+
+        harness.processWatermark(MINUTE_FORGET - 1);
+        assertThat(rows()).as("written once while no partial comes").hasSize(1);
+    }
+
+    @Test
+    void aPartialAfterWriteTimeRewritesTheUpdatedRowAtOnce() throws Exception {
+        send(MINUTE, partial(3, 100));
+        harness.processWatermark(MINUTE_WRITE);
+        send(MINUTE, partial(1, 500));
+
+        List<MetricRecord> rows = rows();
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(1).key).isEqualTo(MINUTE);
+        assertThat(rows.get(1).metrics.calls).as("the whole row, not the partial").isEqualTo(4);
+        assertThat(rows.get(1).metrics.latencySumMs).isEqualTo(800);
+    }
+
+    @Test
+    void aPartialJustBeforeForgetTimeStillRewritesTheRow() throws Exception {
+        send(MINUTE, partial(3, 100));
+        harness.processWatermark(MINUTE_FORGET - 1);
+        send(MINUTE, partial(1, 100));
+
+        assertThat(rows()).extracting(r -> r.metrics.calls).containsExactly(3L, 4L);
+    }
+
+    @Test
+    void atForgetTimeNoStateAndNoTimerIsLeft() throws Exception {
+        send(MINUTE, partial(3, 100));
+        harness.processWatermark(MINUTE_WRITE);
+        send(MINUTE, partial(1, 100));
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).as("the forget timer").isEqualTo(1);
+
+        harness.processWatermark(MINUTE_FORGET - 1);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+
+        harness.processWatermark(MINUTE_FORGET);
+        assertThat(harness.numKeyedStateEntries()).as("keyed state left").isZero();
+        assertThat(harness.numEventTimeTimers()).as("timers left").isZero();
+        assertThat(rows()).as("forgetting writes nothing").hasSize(2);
+    }
+
+    @Test
+    void minuteHourAndDayRowsAreWrittenAtTheirOwnTimes() throws Exception {
+        send(MINUTE, partial(1, 100));
+        send(HOUR, partial(2, 100));
+        send(DAY, partial(3, 100));
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(3);
+
+        long hourWrite = T0 + 3_600_000 - 1 + 10_000;
+        long dayWrite = Granularity.DAY.bucketStart(T0) + 86_400_000 - 1 + 10_000;
+        assertThat(hourWrite).isEqualTo(TIMING.writeTime(Granularity.HOUR, T0));
+        assertThat(dayWrite).isEqualTo(TIMING.writeTime(Granularity.DAY, DAY.bucketStart));
+
+        harness.processWatermark(MINUTE_WRITE);
+        assertThat(rows()).extracting(r -> r.key).containsExactly(MINUTE);
+
+        harness.processWatermark(hourWrite - 1);
+        assertThat(rows()).extracting(r -> r.key).containsExactly(MINUTE);
+        harness.processWatermark(hourWrite);
+        assertThat(rows()).extracting(r -> r.key).containsExactly(MINUTE, HOUR);
+
+        harness.processWatermark(dayWrite - 1);
+        assertThat(rows()).extracting(r -> r.key).containsExactly(MINUTE, HOUR);
+        harness.processWatermark(dayWrite);
+        assertThat(rows()).extracting(r -> r.key).containsExactly(MINUTE, HOUR, DAY);
+        assertThat(rows()).extracting(r -> r.metrics.calls).containsExactly(1L, 2L, 3L);
+
+        harness.processWatermark(TIMING.forgetTime(Granularity.DAY, DAY.bucketStart));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aLatePartialOfTheMinuteStillMergesIntoItsOpenHourRow() throws Exception {
+        send(MINUTE, partial(1, 100));
+        send(HOUR, partial(1, 100));
+        harness.processWatermark(MINUTE_FORGET);
+        assertThat(rows()).extracting(r -> r.key).containsExactly(MINUTE);
+
+        send(HOUR, partial(2, 100));
+        assertThat(rows()).as("the hour is not written yet").hasSize(1);
+        harness.processWatermark(TIMING.writeTime(Granularity.HOUR, T0));
+        assertThat(rows().get(1).key).isEqualTo(HOUR);
+        assertThat(rows().get(1).metrics.calls).isEqualTo(3);
+    }
+
+    @Test
+    void rowsOfDifferentKeysDoNotMerge() throws Exception {
+        MetricKey other =
+                new MetricKey(Table.SERVICE_METRICS, Granularity.MINUTE, T0, "C", "", "", "");
+        send(MINUTE, partial(1, 100));
+        send(other, partial(5, 100));
+        harness.processWatermark(MINUTE_WRITE);
+
+        assertThat(rows())
+                .extracting(r -> r.key.name1 + "=" + r.metrics.calls)
+                .containsExactlyInAnyOrder("B=1", "C=5");
+    }
+
+    @Test
+    void aWrittenRowIsACopyThatLaterUpdatesOfTheStateDoNotChange() throws Exception {
+        MetricsAccumulator first = partial(3, 100);
+        send(MINUTE, first);
+        harness.processWatermark(MINUTE_WRITE);
+        assertThat(emitted).hasSize(1);
+        MetricRecord written = emitted.get(0);
+        assertThat(written.metrics).as("not the object kept in state").isNotSameAs(first);
+
+        send(MINUTE, partial(1, 900)); // merges into the state
+        first.calls += 100; // the first partial is the state object itself
+
+        assertThat(written.metrics.calls).isEqualTo(3);
+        assertThat(written.metrics.latencySumMs).isEqualTo(300);
+        assertThat(written.metrics.latencies.getTotalCount()).isEqualTo(3);
+        MetricRecord rewritten = emitted.get(1);
+        assertThat(rewritten.metrics).isNotSameAs(written.metrics).isNotSameAs(first);
+        assertThat(rewritten.metrics.calls).isEqualTo(4);
+    }
+
+    @Test
+    void aRowIsNotRewrittenFromAPartAfterItWasForgotten() throws Exception {
+        send(MINUTE, partial(5, 100));
+        harness.processWatermark(MINUTE_FORGET);
+        int written = rows().size();
+        send(MINUTE, partial(1, 100));
+
+        assertThat(rows()).as("no row of one call replaces the row of five").hasSize(written);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void pipelineStatsRowsStayLongEnoughForALateSideToUpdateTheWholeRow() throws Exception {
+        MetricKey stats =
+                new MetricKey(Table.PIPELINE_STATS, Granularity.MINUTE, T0, "", "", "", "");
+        MetricsAccumulator calls = new MetricsAccumulator();
+        calls.sides = 10;
+        calls.pairedCalls = 5;
+        send(stats, calls);
+        harness.processWatermark(MINUTE_FORGET + Duration.ofDays(1).toMillis());
+        MetricsAccumulator late = new MetricsAccumulator();
+        late.sides = 1;
+        late.lateSides = 1;
+        send(stats, late);
+
+        MetricsAccumulator last = rows().get(rows().size() - 1).metrics;
+        assertThat(last.sides).isEqualTo(11);
+        assertThat(last.pairedCalls).isEqualTo(5);
+        assertThat(last.lateSides).isEqualTo(1);
+
+        harness.processWatermark(MINUTE_FORGET + MergeRows.PIPELINE_STATS_RETENTION_MS);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    private void send(MetricKey key, MetricsAccumulator metrics) throws Exception {
+        harness.processElement(new MetricRecord(key, metrics), key.bucketStart);
+    }
+
+    private List<MetricRecord> rows() {
+        return harness.extractOutputValues();
+    }
+
+    /** {@code calls} successful calls of {@code latencyMs} each. */
+    private static MetricsAccumulator partial(int calls, int latencyMs) {
+        MetricsAccumulator m = new MetricsAccumulator();
+        for (int i = 0; i < calls; i++) {
+            m.addCall(latencyMs, true, 200, 500);
+        }
+        return m;
+    }
+
+    private static MetricKey key(Granularity granularity, long bucketStart) {
+        return new MetricKey(Table.SERVICE_METRICS, granularity, bucketStart, "B", "", "", "");
+    }
+
+    /** MergeRows that also keeps what it hands to its collector (the harness only shows copies). */
+    private static final class RecordingMergeRows extends MergeRows {
+        private static final long serialVersionUID = 1L;
+        private final ArrayList<MetricRecord> emitted;
+
+        RecordingMergeRows(ArrayList<MetricRecord> emitted) {
+            super(TIMING, Duration.ofDays(2));
+            this.emitted = emitted;
+        }
+
+        @Override
+        public void processElement(MetricRecord partial, Context ctx, Collector<MetricRecord> out)
+                throws Exception {
+            super.processElement(partial, ctx, recording(out));
+        }
+
+        @Override
+        public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricRecord> out)
+                throws Exception {
+            super.onTimer(timestamp, ctx, recording(out));
+        }
+
+        private Collector<MetricRecord> recording(Collector<MetricRecord> out) {
+            return new Collector<>() {
+                @Override
+                public void collect(MetricRecord record) {
+                    emitted.add(record);
+                    out.collect(record);
+                }
+
+                @Override
+                public void close() {
+                    out.close();
+                }
+            };
+        }
+    }
+}

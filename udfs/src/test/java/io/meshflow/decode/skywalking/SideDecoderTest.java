@@ -1,0 +1,205 @@
+package io.meshflow.decode.skywalking;
+
+import io.meshflow.decode.DeadLetter;
+import io.meshflow.decode.Side;
+import io.meshflow.decode.SideBatch;
+import io.meshflow.proto.DetectPoint;
+import io.meshflow.proto.HTTPServiceMeshMetric;
+import io.meshflow.proto.HTTPServiceMeshMetrics;
+import io.meshflow.proto.ServiceMeshMetrics;
+import io.meshflow.proto.TCPServiceMeshMetric;
+import io.meshflow.proto.TCPServiceMeshMetrics;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SideDecoderTest {
+
+    /**
+     * Bytes exactly as a producer compiled against SkyWalking's own service-mesh.proto writes them:
+     * fields 1 to 18, no requestId. Written field by field so the test does not depend on our
+     * generated code.
+     */
+    private static byte[] skyWalkingSide(boolean withNewerUnknownField) throws IOException {
+        ByteArrayOutputStream metric = new ByteArrayOutputStream();
+        CodedOutputStream m = CodedOutputStream.newInstance(metric);
+        m.writeInt64(1, 1_767_261_601_000L); // startTime
+        m.writeInt64(2, 1_767_261_601_110L); // endTime
+        m.writeString(3, "productpage"); // sourceServiceName
+        m.writeString(4, "productpage-v1-abc"); // sourceServiceInstance
+        m.writeString(5, "reviews"); // destServiceName
+        m.writeString(6, "reviews-v2-def"); // destServiceInstance
+        m.writeString(7, "GET:/reviews/{id}"); // endpoint
+        m.writeInt32(8, 110); // latency
+        m.writeInt32(9, 200); // responseCode
+        m.writeBool(10, true); // status
+        m.writeEnum(11, 1); // protocol gRPC
+        m.writeEnum(12, 2); // detectPoint proxy
+        m.writeString(13, "mTLS"); // tlsMode
+        m.writeString(14, ""); // internalErrorCode
+        m.writeInt64(15, 1_000_000L); // internalRequestLatencyNanos
+        m.writeInt64(16, 2_000_000L); // internalResponseLatencyNanos
+        m.writeTag(
+                17, WireFormat.WIRETYPE_LENGTH_DELIMITED); // sourceInstanceProperties {key, value}
+        ByteArrayOutputStream kv = new ByteArrayOutputStream();
+        CodedOutputStream k = CodedOutputStream.newInstance(kv);
+        k.writeString(1, "pod");
+        k.writeString(2, "productpage-v1-abc");
+        k.flush();
+        m.writeBytesNoTag(ByteString.copyFrom(kv.toByteArray()));
+        m.writeTag(18, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        m.writeBytesNoTag(ByteString.copyFrom(kv.toByteArray()));
+        if (withNewerUnknownField) {
+            m.writeString(250, "a field from a newer producer");
+            m.writeInt64(251, 42);
+        }
+        m.flush();
+
+        ByteArrayOutputStream metrics = new ByteArrayOutputStream();
+        CodedOutputStream ms = CodedOutputStream.newInstance(metrics);
+        ms.writeByteArray(1, metric.toByteArray()); // HTTPServiceMeshMetrics.metrics
+        ms.flush();
+        ByteArrayOutputStream message = new ByteArrayOutputStream();
+        CodedOutputStream msg = CodedOutputStream.newInstance(message);
+        msg.writeByteArray(1, metrics.toByteArray()); // ServiceMeshMetrics.httpMetrics
+        msg.flush();
+        return message.toByteArray();
+    }
+
+    @Test
+    void aSkyWalkingProducersMessageDecodesWithoutRequestId() throws IOException {
+        SideBatch batch = SideDecoder.decode(skyWalkingSide(false), "t/0/7", 1L);
+
+        assertThat(batch.deadLetters).isEmpty();
+        assertThat(batch.sides)
+                .singleElement()
+                .satisfies(
+                        side -> {
+                            assertThat(side.requestId).isEmpty();
+                            assertThat(side.sourceService).isEqualTo("productpage");
+                            assertThat(side.sourceInstance).isEqualTo("productpage-v1-abc");
+                            assertThat(side.destService).isEqualTo("reviews");
+                            assertThat(side.destInstance).isEqualTo("reviews-v2-def");
+                            assertThat(side.endpoint).isEqualTo("GET:/reviews/{id}");
+                            assertThat(side.startTime).isEqualTo(1_767_261_601_000L);
+                            assertThat(side.latency).isEqualTo(110);
+                            assertThat(side.responseCode).isEqualTo(200);
+                            assertThat(side.success).isTrue();
+                            assertThat(side.client).as("proxy counts as client").isTrue();
+                            assertThat(side.tlsMode).isEqualTo("mTLS");
+                        });
+        assertThat(batch.eventTime).isEqualTo(1_767_261_601_000L);
+        assertThat(batch.origin).isEqualTo("t/0/7");
+    }
+
+    @Test
+    void unknownFieldsOfANewerProducerAreIgnored() throws IOException {
+        Side plain = SideDecoder.decode(skyWalkingSide(false), "o", 1L).sides[0];
+        Side newer = SideDecoder.decode(skyWalkingSide(true), "o", 1L).sides[0];
+        assertThat(newer).usingRecursiveComparison().ignoringFields("raw").isEqualTo(plain);
+    }
+
+    @Test
+    void theRequestIdExtensionIsRead() {
+        byte[] payload =
+                message(side().setRequestId("x-1").setDetectPoint(DetectPoint.server))
+                        .toByteArray();
+        Side side = SideDecoder.decode(payload, "o", 1L).sides[0];
+        assertThat(side.requestId).isEqualTo("x-1");
+        assertThat(side.client).isFalse();
+    }
+
+    @Test
+    void invalidSidesBecomeDeadLettersAndTheRestOfTheBatchCounts() throws Exception {
+        ServiceMeshMetrics message =
+                ServiceMeshMetrics.newBuilder()
+                        .setHttpMetrics(
+                                HTTPServiceMeshMetrics.newBuilder()
+                                        .addMetrics(side().setStartTime(0))
+                                        .addMetrics(side())
+                                        .addMetrics(side().setDestServiceName(""))
+                                        .addMetrics(side().setLatency(-1)))
+                        .build();
+
+        SideBatch batch = SideDecoder.decode(message.toByteArray(), "f@10", 5L);
+
+        assertThat(batch.sides).hasSize(1);
+        assertThat(batch.deadLetters)
+                .extracting(d -> d.reason)
+                .containsExactly("missing-start-time", "missing-dest-service", "negative-latency");
+        assertThat(batch.deadLetters)
+                .extracting(d -> d.id)
+                .containsExactly("f@10#0", "f@10#2", "f@10#3");
+        DeadLetter first = batch.deadLetters[0];
+        ServiceMeshMetrics kept = ServiceMeshMetrics.parseFrom(first.payload);
+        assertThat(kept.getHttpMetrics().getMetrics(0))
+                .as("kept whole, in the input format")
+                .isEqualTo(message.getHttpMetrics().getMetrics(0));
+        assertThat(first.origin).isEqualTo("f@10");
+        assertThat(first.receivedAt).isEqualTo(5L);
+    }
+
+    @Test
+    void bytesThatDoNotDecodeAreKeptWhole() {
+        byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02};
+        SideBatch batch = SideDecoder.decode(garbage, "t/1/99", 1L);
+        assertThat(batch.sides).isEmpty();
+        assertThat(batch.deadLetters)
+                .singleElement()
+                .satisfies(
+                        d -> {
+                            assertThat(d.reason).startsWith("undecodable");
+                            assertThat(d.payload).isEqualTo(garbage);
+                            assertThat(d.id).isEqualTo("t/1/99");
+                        });
+    }
+
+    @Test
+    void tcpBatchesWaitInDeadLettersUntilTcpTablesExist() {
+        byte[] payload =
+                ServiceMeshMetrics.newBuilder()
+                        .setTcpMetrics(
+                                TCPServiceMeshMetrics.newBuilder()
+                                        .addMetrics(
+                                                TCPServiceMeshMetric.newBuilder()
+                                                        .setStartTime(1)
+                                                        .setDestServiceName("db")
+                                                        .setReceivedBytes(10)))
+                        .build()
+                        .toByteArray();
+        SideBatch batch = SideDecoder.decode(payload, "o", 1L);
+        assertThat(batch.deadLetters)
+                .singleElement()
+                .satisfies(d -> assertThat(d.reason).isEqualTo("tcp-not-supported"));
+    }
+
+    @Test
+    void anEmptyMessageIsADeadLetter() {
+        assertThat(SideDecoder.decode(new byte[0], "o", 1L).deadLetters)
+                .singleElement()
+                .satisfies(d -> assertThat(d.reason).isEqualTo("empty"));
+    }
+
+    private static HTTPServiceMeshMetric.Builder side() {
+        return HTTPServiceMeshMetric.newBuilder()
+                .setStartTime(1_767_261_601_000L)
+                .setSourceServiceName("a")
+                .setDestServiceName("b")
+                .setLatency(5)
+                .setResponseCode(200)
+                .setStatus(true);
+    }
+
+    private static ServiceMeshMetrics message(HTTPServiceMeshMetric.Builder side) {
+        return ServiceMeshMetrics.newBuilder()
+                .setHttpMetrics(HTTPServiceMeshMetrics.newBuilder().addMetrics(side))
+                .build();
+    }
+}

@@ -1,0 +1,274 @@
+package io.meshflow.pair;
+
+import io.meshflow.decode.Side;
+import io.meshflow.pair.CallEvent.Kind;
+import io.meshflow.testing.Sides;
+import io.meshflow.time.Timing;
+
+import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static io.meshflow.testing.Sides.T0;
+import static io.meshflow.testing.Sides.client;
+import static io.meshflow.testing.Sides.server;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every arrival order of the two sides of a request; each test ends with no state and no timer
+ * left.
+ */
+class PairSidesTest {
+    private static final Timing TIMING = new Timing(Duration.ofSeconds(10), Duration.ofSeconds(60));
+
+    /** Past every bucket the tests use: all timers have fired. */
+    private static final long THE_END = T0 + Duration.ofDays(3).toMillis();
+
+    private KeyedOneInputStreamOperatorTestHarness<Tuple3<String, String, String>, Side, CallEvent>
+            harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new PairSides(TIMING, Duration.ofDays(2))),
+                        new PairingKey(),
+                        PairingKey.TYPE);
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void clientFirstThenServerMakeOnePairedCall() throws Exception {
+        send(client("r1", "A", "B").at(T0 + 1000).latency(110).code(200));
+        send(server("r1", "A", "B").at(T0 + 1005).latency(100).code(200));
+
+        List<CallEvent> events = events();
+        assertThat(events)
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.kind).isEqualTo(Kind.PAIRED);
+                            assertThat(e.callTime).isEqualTo(T0 + 1000);
+                            assertThat(e.nodeLatency).isEqualTo(100);
+                            assertThat(e.edgeLatency).isEqualTo(110);
+                            assertThat(e.clientLatency - e.serverLatency).isEqualTo(10);
+                            assertThat(e.clientStart).isEqualTo(T0 + 1000);
+                            assertThat(e.serverStart).isEqualTo(T0 + 1005);
+                            assertThat(e.mtls).isTrue();
+                        });
+        assertEverythingCleared();
+    }
+
+    @Test
+    void serverFirstThenClientMakeOnePairedCallAtTheClientsTime() throws Exception {
+        send(server("r1", "A", "B").at(T0 + 1005).latency(100).code(500));
+        send(client("r1", "A", "B").at(T0 + 1000).latency(110).code(200));
+
+        assertThat(events())
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.kind).isEqualTo(Kind.PAIRED);
+                            assertThat(e.callTime).isEqualTo(T0 + 1000);
+                            assertThat(e.nodeSuccess)
+                                    .as("node metrics take the server's view")
+                                    .isFalse();
+                            assertThat(e.edgeSuccess)
+                                    .as("edge metrics take the client's view")
+                                    .isTrue();
+                        });
+        assertEverythingCleared();
+    }
+
+    @Test
+    void redeliveryBeforeSettlementIsDroppedAndCounted() throws Exception {
+        send(client("r1", "A", "B"));
+        send(client("r1", "A", "B"));
+        send(server("r1", "A", "B").at(T0 + 1005));
+
+        assertThat(kinds()).containsExactly(Kind.DUPLICATE, Kind.PAIRED);
+        assertEverythingCleared();
+    }
+
+    @Test
+    void redeliveryAfterSettlementIsDroppedAndCounted() throws Exception {
+        send(client("r1", "A", "B"));
+        send(server("r1", "A", "B").at(T0 + 1005));
+        harness.processWatermark(T0 + 30_000);
+        send(server("r1", "A", "B").at(T0 + 1005));
+        send(client("r1", "A", "B"));
+
+        assertThat(kinds()).containsExactly(Kind.PAIRED, Kind.DUPLICATE, Kind.DUPLICATE);
+        assertEverythingCleared();
+    }
+
+    @Test
+    void redeliveryOfATimedOutSideIsDropped() throws Exception {
+        send(client("r1", "A", "B"));
+        harness.processWatermark(T0 + 1000 + 10_000);
+        send(client("r1", "A", "B"));
+
+        assertThat(kinds()).containsExactly(Kind.CLIENT_ONLY, Kind.DUPLICATE);
+        assertEverythingCleared();
+    }
+
+    @Test
+    void aLaterDifferentServerSideIsARetryInItsCallsBucket() throws Exception {
+        send(client("r1", "A", "B").at(T0 + 59_000).latency(250));
+        send(server("r1", "A", "B").at(T0 + 59_001).latency(100).code(503));
+        send(server("r1", "A", "B").at(T0 + 60_110).latency(120).code(200));
+
+        List<CallEvent> events = events();
+        assertThat(events).extracting(e -> e.kind).containsExactly(Kind.PAIRED, Kind.RETRY);
+        assertThat(events.get(0).nodeResponseCode).as("the first server side pairs").isEqualTo(503);
+        CallEvent retry = events.get(1);
+        assertThat(retry.callTime)
+                .as("the bucket of its call, not the next minute")
+                .isEqualTo(T0 + 59_000);
+        assertThat(retry.nodeResponseCode).isEqualTo(200);
+        assertThat(retry.serverStart).isEqualTo(T0 + 60_110);
+        assertEverythingCleared();
+    }
+
+    @Test
+    void aRetryBeforeTheClientArrivesWaitsForTheCallsTime() throws Exception {
+        send(server("r1", "A", "B").at(T0 + 1005).code(503));
+        send(server("r1", "A", "B").at(T0 + 1200).code(200));
+        send(client("r1", "A", "B").at(T0 + 1000));
+
+        List<CallEvent> events = events();
+        assertThat(events).extracting(e -> e.kind).containsExactly(Kind.PAIRED, Kind.RETRY);
+        assertThat(events).extracting(e -> e.callTime).containsOnly(T0 + 1000);
+        assertEverythingCleared();
+    }
+
+    @Test
+    void aClientWhoseServerNeverComesIsClientOnlyAfterTheTimeout() throws Exception {
+        send(client("r1", "A", "B").at(T0 + 1000).latency(1000).code(503));
+        harness.processWatermark(T0 + 1000 + 9_999);
+        assertThat(events()).as("still waiting for the server").isEmpty();
+
+        harness.processWatermark(T0 + 1000 + 10_000);
+        assertThat(events())
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.kind).isEqualTo(Kind.CLIENT_ONLY);
+                            assertThat(e.callTime).isEqualTo(T0 + 1000);
+                            assertThat(e.nodeResponseCode)
+                                    .as("one view serves both")
+                                    .isEqualTo(503);
+                            assertThat(e.edgeResponseCode).isEqualTo(503);
+                        });
+        assertEverythingCleared();
+    }
+
+    @Test
+    void aServerWhoseCallerNeverReportsIsServerOnlyAfterTheTimeout() throws Exception {
+        send(server("r1", "", "A").at(T0 + 4000).latency(20));
+        harness.processWatermark(T0 + 4000 + 10_000);
+
+        assertThat(events())
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.kind).isEqualTo(Kind.SERVER_ONLY);
+                            assertThat(e.sourceService).isEmpty();
+                            assertThat(e.callTime).isEqualTo(T0 + 4000);
+                        });
+        assertEverythingCleared();
+    }
+
+    @Test
+    void aServerSideAfterItsClientTimedOutIsCountedAsAnotherAttempt() throws Exception {
+        send(client("r1", "A", "B").at(T0 + 1000));
+        harness.processWatermark(T0 + 20_000);
+        send(server("r1", "A", "B").at(T0 + 1005));
+
+        List<CallEvent> events = events();
+        assertThat(events).extracting(e -> e.kind).containsExactly(Kind.CLIENT_ONLY, Kind.RETRY);
+        assertThat(events.get(1).callTime).isEqualTo(T0 + 1000);
+        assertEverythingCleared();
+    }
+
+    @Test
+    void aSideMarkedLateIsCountedAsLateAndTouchesNoState() throws Exception {
+        Side late = client("r1", "A", "B").at(T0 + 1000).build();
+        late.late = true;
+        harness.processElement(late, late.startTime);
+
+        assertThat(kinds()).containsExactly(Kind.LATE);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void sidesWithoutRequestIdAreNeverPairedButTheirRedeliveriesAreDropped() throws Exception {
+        send(client("", "A", "B").at(T0 + 1000));
+        send(server("", "A", "B").at(T0 + 1005));
+        send(client("", "A", "B").at(T0 + 1000));
+
+        assertThat(kinds()).containsExactly(Kind.CLIENT_ONLY, Kind.SERVER_ONLY, Kind.DUPLICATE);
+        assertEverythingCleared();
+    }
+
+    @Test
+    void theSameRequestIdOnAnotherHopIsAnotherCall() throws Exception {
+        send(client("r1", "A", "B").at(T0 + 1000));
+        send(client("r1", "B", "C").at(T0 + 1010));
+        send(server("r1", "B", "C").at(T0 + 1012));
+        send(server("r1", "A", "B").at(T0 + 1005));
+
+        assertThat(events())
+                .extracting(e -> e.kind + " " + e.sourceService + "->" + e.destService)
+                .containsExactly("PAIRED B->C", "PAIRED A->B");
+        assertEverythingCleared();
+    }
+
+    @Test
+    void settledCallsKeepOnlyFingerprintsUntilTheirBucketIsForgotten() throws Exception {
+        send(client("r1", "A", "B").at(T0 + 1000));
+        send(server("r1", "A", "B").at(T0 + 1005));
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+        harness.processWatermark(TIMING.callForgetTime(T0 + 1000) - 1);
+        assertThat(harness.numKeyedStateEntries())
+                .as("kept to recognise redeliveries")
+                .isEqualTo(1);
+        harness.processWatermark(TIMING.callForgetTime(T0 + 1000));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    private void send(Sides side) throws Exception {
+        Side s = side.build();
+        harness.processElement(s, s.startTime);
+    }
+
+    private List<CallEvent> events() {
+        return harness.extractOutputValues();
+    }
+
+    private List<Kind> kinds() {
+        return events().stream().map(e -> e.kind).toList();
+    }
+
+    private void assertEverythingCleared() throws Exception {
+        harness.processWatermark(THE_END);
+        assertThat(harness.numKeyedStateEntries()).as("keyed state left").isZero();
+        assertThat(harness.numEventTimeTimers()).as("timers left").isZero();
+    }
+}
