@@ -5,9 +5,12 @@ import io.meshflow.decode.SplitBatches;
 import io.meshflow.time.Timing;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -35,6 +38,10 @@ public class PairSides
     private final Duration stateTtl;
 
     private transient ValueState<PairState> state;
+
+    /** Fingerprints of a hot key's sides beyond {@link PairState#INLINE_FINGERPRINTS}. */
+    private transient MapState<Long, Boolean> overflow;
+
     private transient Counter sides;
     private transient Counter duplicates;
     private transient Counter late;
@@ -50,17 +57,22 @@ public class PairSides
 
     @Override
     public void open(OpenContext openContext) {
-        ValueStateDescriptor<PairState> descriptor =
-                new ValueStateDescriptor<>("pair", PairState.class);
-        descriptor.enableTimeToLive(
+        StateTtlConfig ttl =
                 StateTtlConfig.newBuilder(stateTtl)
                         .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                         // a backstop only: timers clear the state; scanning it in the background
                         // costs a fifth of the job
                         .disableCleanupInBackground()
                         .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                        .build());
+                        .build();
+        ValueStateDescriptor<PairState> descriptor =
+                new ValueStateDescriptor<>("pair", PairState.class);
+        descriptor.enableTimeToLive(ttl);
         state = getRuntimeContext().getState(descriptor);
+        MapStateDescriptor<Long, Boolean> overflowDescriptor =
+                new MapStateDescriptor<>("pair-overflow", Types.LONG, Types.BOOLEAN);
+        overflowDescriptor.enableTimeToLive(ttl);
+        overflow = getRuntimeContext().getMapState(overflowDescriptor);
 
         var metrics = getRuntimeContext().getMetricGroup();
         sides = metrics.counter("sides");
@@ -86,7 +98,7 @@ public class PairSides
         if (current == null) {
             PairState fresh = new PairState();
             fresh.callTime = side.startTime;
-            fresh.remember(side);
+            remember(fresh, side);
             if (side.requestId.isEmpty()) {
                 // Never paired (SPEC 3): counted at once, remembered only to drop its redeliveries.
                 emitCall(CallEvent.oneSided(side), out);
@@ -101,7 +113,7 @@ public class PairSides
             return;
         }
 
-        if (current.hasSeen(side.fingerprint())) {
+        if (hasSeen(current, side.fingerprint())) {
             duplicates.inc();
             out.collect(CallEvent.dropped(CallEvent.Kind.DUPLICATE, side));
             return;
@@ -111,15 +123,15 @@ public class PairSides
         if (!current.settled && side.client && current.client == null) {
             // The client side of a waiting server side: the call is paired, and its time is the
             // client's.
-            current.remember(side);
+            remember(current, side);
             current.callTime = side.startTime;
             emitSettled(CallEvent.paired(side, current.server), current, out);
         } else if (!current.settled && !side.client && current.server == null) {
-            current.remember(side);
+            remember(current, side);
             emitSettled(CallEvent.paired(current.client, side), current, out);
         } else if (!side.client) {
             // A later, different server side: a retry attempt, in the bucket of its call.
-            current.remember(side);
+            remember(current, side);
             if (current.settled) {
                 emitRetry(side, current.callTime, out);
             } else {
@@ -128,7 +140,7 @@ public class PairSides
         } else {
             // Another client side under a key that already has one: a call of its own, as its
             // caller saw it.
-            current.remember(side);
+            remember(current, side);
             emitCall(CallEvent.oneSided(side), out);
         }
         state.update(current);
@@ -149,6 +161,9 @@ public class PairSides
         if (current.settled) {
             // The call's bucket is forgotten downstream: no side of this key can count any more.
             state.clear();
+            if (current.overflow) {
+                overflow.clear();
+            }
             return;
         }
         // The partner did not come within pair.timeout: a one-sided call.
@@ -156,6 +171,17 @@ public class PairSides
         emitSettled(CallEvent.oneSided(waiting), current, out);
         state.update(current);
         ctx.timerService().registerEventTimeTimer(timerFor(current));
+    }
+
+    private boolean hasSeen(PairState current, long fingerprint) throws Exception {
+        return current.hasSeenInline(fingerprint)
+                || (current.overflow && overflow.contains(fingerprint));
+    }
+
+    private void remember(PairState current, Side side) throws Exception {
+        if (!current.remember(side)) {
+            overflow.put(side.fingerprint(), Boolean.TRUE);
+        }
     }
 
     /** The one timer a key has, derived from its state. */

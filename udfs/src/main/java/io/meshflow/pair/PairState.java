@@ -32,12 +32,27 @@ public class PairState {
 
     public boolean hasServer;
 
-    /** Fingerprints of every side counted under this key (see {@link Side#fingerprint()}). */
+    /**
+     * How many fingerprints are kept inline. A key almost always sees two sides; a hot key (one
+     * request id reused by thousands of sides) keeps the rest in a map state of its own, so that
+     * each side costs the same however many came before it (on RocksDB a growing value is rewritten
+     * whole on every access).
+     */
+    public static final int INLINE_FINGERPRINTS = 16;
+
+    /**
+     * Fingerprints of the first sides counted under this key (see {@link Side#fingerprint()}); the
+     * rest are in {@link PairSides}' overflow map when {@link #overflow} is set.
+     */
     public long[] seen = NONE;
+
+    /** True once more sides were counted than {@link #seen} holds. */
+    public boolean overflow;
 
     public PairState() {}
 
-    public boolean hasSeen(long fingerprint) {
+    /** Whether the fingerprint is among the inline ones. */
+    public boolean hasSeenInline(long fingerprint) {
         for (long f : seen) {
             if (f == fingerprint) {
                 return true;
@@ -46,14 +61,23 @@ public class PairState {
         return false;
     }
 
-    public void remember(Side side) {
-        seen = Arrays.copyOf(seen, seen.length + 1);
-        seen[seen.length - 1] = side.fingerprint();
+    /**
+     * Counts the side as seen; returns false when its fingerprint does not fit inline and must go
+     * to the overflow map (and marks the state as overflowing).
+     */
+    public boolean remember(Side side) {
         if (side.client) {
             hasClient = true;
         } else {
             hasServer = true;
         }
+        if (seen.length < INLINE_FINGERPRINTS) {
+            seen = Arrays.copyOf(seen, seen.length + 1);
+            seen[seen.length - 1] = side.fingerprint();
+            return true;
+        }
+        overflow = true;
+        return false;
     }
 
     public void addPendingRetry(Side side) {

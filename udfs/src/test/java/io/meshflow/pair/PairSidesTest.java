@@ -253,6 +253,29 @@ class PairSidesTest {
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
+    @Test
+    void aHotKeyRecognisesEveryRedeliveryAndLeavesNothingBehind() throws Exception {
+        // One request id reused by thousands of sides: beyond the inline fingerprints the rest go
+        // to
+        // the key's overflow map, so every side costs the same; redeliveries are still recognised.
+        int sides = 5_000;
+        send(client("hot", "A", "B").at(T0).latency(10));
+        send(server("hot", "A", "B").at(T0 + 1).latency(9));
+        for (int i = 1; i <= sides; i++) {
+            send(server("hot", "A", "B").at(T0 + 1 + i).latency(9));
+        }
+        for (int i = 1; i <= sides; i += 7) {
+            send(server("hot", "A", "B").at(T0 + 1 + i).latency(9));
+        }
+
+        assertThat(kinds()).filteredOn(k -> k == Kind.RETRY).hasSize(sides);
+        assertThat(kinds()).filteredOn(k -> k == Kind.DUPLICATE).hasSize((sides + 6) / 7);
+        assertThat(kinds()).filteredOn(k -> k == Kind.PAIRED).hasSize(1);
+        // the pair state and the overflow map (a normal key has the pair state alone)
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+        assertEverythingCleared();
+    }
+
     private void send(Sides side) throws Exception {
         Side s = side.build();
         harness.processElement(s, s.startTime);
