@@ -52,7 +52,7 @@ public final class MeshflowPipeline {
     public static void build(StreamExecutionEnvironment env, JobSettings settings) {
         DataStream<SideBatch> batches = readSides(env, settings);
         SingleOutputStreamOperator<Side> sides =
-                batches.process(new SplitBatches(settings.timing))
+                batches.process(new SplitBatches(settings.timing, settings.decoder))
                         // chained to the source: sides keep their input order up to the pairing
                         // shuffle
                         .setParallelism(batches.getParallelism())
@@ -99,10 +99,11 @@ public final class MeshflowPipeline {
                         .withTimestampAssigner((batch, recordTimestamp) -> batch.eventTime);
         return switch (settings.source) {
             case FILE -> {
-                String file = settings.options.get(MeshflowOptions.INPUT);
+                String file = settings.inputFile;
                 Source<SideBatch, ?, ?> source =
                         FileSource.forRecordStreamFormat(
-                                        new DelimitedFrameFormat(file), new Path(file))
+                                        new DelimitedFrameFormat(file, settings.decoder),
+                                        new Path(file))
                                 .build();
                 yield env.fromSource(source, watermarks, "File " + file)
                         .setParallelism(1)
@@ -113,7 +114,8 @@ public final class MeshflowPipeline {
                                     SimulatorSource.create(
                                             settings.options.get(
                                                     MeshflowOptions.GENERATOR_REQUESTS),
-                                            settings.options.get(MeshflowOptions.GENERATOR_SEED)),
+                                            settings.options.get(MeshflowOptions.GENERATOR_SEED),
+                                            settings.decoder),
                                     watermarks,
                                     "Simulator")
                             // one reader keeps simulated time in order; the simulator is cheap next

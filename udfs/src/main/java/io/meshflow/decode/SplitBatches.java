@@ -1,7 +1,6 @@
 package io.meshflow.decode;
 
 import io.meshflow.aggregate.MergeRows;
-import io.meshflow.decode.skywalking.SideDecoder;
 import io.meshflow.time.Timing;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -26,10 +25,15 @@ public class SplitBatches extends ProcessFunction<SideBatch, Side> {
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
     private final Timing timing;
+    private final RecordDecoder decoder;
     private transient Counter deadLetters;
 
-    public SplitBatches(Timing timing) {
+    /**
+     * @param decoder the input's format, to keep a late side whole in it
+     */
+    public SplitBatches(Timing timing, RecordDecoder decoder) {
         this.timing = timing;
+        this.decoder = decoder;
     }
 
     @Override
@@ -44,7 +48,7 @@ public class SplitBatches extends ProcessFunction<SideBatch, Side> {
             if (timing.isLate(side.startTime, watermark)) {
                 side.late = true;
                 deadLetters.inc();
-                ctx.output(DEAD_LETTERS, SideDecoder.lateDeadLetter(batch, side));
+                ctx.output(DEAD_LETTERS, decoder.lateDeadLetter(batch, side));
             }
             out.collect(side);
         }

@@ -1,9 +1,9 @@
 package io.meshflow.decode;
 
-import io.meshflow.decode.skywalking.SideDecoder;
 import io.meshflow.proto.HTTPServiceMeshMetric;
 import io.meshflow.proto.HTTPServiceMeshMetrics;
 import io.meshflow.proto.ServiceMeshMetrics;
+import io.meshflow.testing.Sides;
 import io.meshflow.time.Timing;
 
 import org.apache.flink.streaming.api.operators.ProcessOperator;
@@ -29,7 +29,7 @@ class SplitBatchesTest {
     void open() throws Exception {
         harness =
                 new OneInputStreamOperatorTestHarness<>(
-                        new ProcessOperator<>(new SplitBatches(TIMING)));
+                        new ProcessOperator<>(new SplitBatches(TIMING, Sides.DECODER)));
         harness.open();
     }
 
@@ -40,7 +40,7 @@ class SplitBatchesTest {
 
     @Test
     void sidesGoOnAndDeadLettersGoAside() throws Exception {
-        SideBatch batch = SideDecoder.decode(record(side(T0 + 1000), side(0)), "f@0", 1L);
+        SideBatch batch = Sides.DECODER.decode(record(side(T0 + 1000), side(0)), "f@0", 1L);
         harness.processElement(batch, T0 + 1000);
 
         assertThat(harness.extractOutputValues())
@@ -54,7 +54,7 @@ class SplitBatchesTest {
         harness.processWatermark(TIMING.callForgetTime(T0 + 1000));
         HTTPServiceMeshMetric late = side(T0 + 1000);
         harness.processElement(
-                SideDecoder.decode(record(side(T0 + 500_000), late), "t/0/9", 1L), T0 + 1000);
+                Sides.DECODER.decode(record(side(T0 + 500_000), late), "t/0/9", 1L), T0 + 1000);
 
         assertThat(harness.extractOutputValues())
                 .extracting(s -> s.late)
@@ -77,7 +77,7 @@ class SplitBatchesTest {
     @Test
     void aSideJustBeforeItsBucketIsForgottenIsNotLate() throws Exception {
         harness.processWatermark(TIMING.callForgetTime(T0 + 1000) - 1);
-        harness.processElement(SideDecoder.decode(record(side(T0 + 1000)), "o", 1L), T0 + 1000);
+        harness.processElement(Sides.DECODER.decode(record(side(T0 + 1000)), "o", 1L), T0 + 1000);
 
         assertThat(harness.extractOutputValues()).extracting(s -> s.late).containsExactly(false);
         assertThat(deadLetters()).isEmpty();

@@ -2,8 +2,8 @@ package io.meshflow.sim;
 
 import io.meshflow.decode.Side;
 import io.meshflow.decode.SideBatch;
-import io.meshflow.decode.skywalking.SideDecoder;
 import io.meshflow.proto.ServiceMeshMetrics;
+import io.meshflow.testing.Sides;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ class MeshSimulatorTest {
         for (int n = 0; n < REQUESTS; n++) {
             ServiceMeshMetrics message = simulator.request(n);
             messages.add(message);
-            batches.add(SideDecoder.decode(message.toByteArray(), "generator/" + n, 0));
+            batches.add(Sides.DECODER.decode(message.toByteArray(), "generator/" + n, 0));
         }
     }
 
@@ -236,7 +236,7 @@ class MeshSimulatorTest {
         MeshSimulator simulator = new MeshSimulator(SEED, start, 0);
         for (int n : new int[] {0, 1, 500}) {
             SideBatch batch =
-                    SideDecoder.decode(simulator.request(n).toByteArray(), "generator/" + n, 0);
+                    Sides.DECODER.decode(simulator.request(n).toByteArray(), "generator/" + n, 0);
             assertThat(batch.sides).isNotEmpty();
             assertThat(batch.eventTime).as("request %s", n).isBetween(start, start + 1);
         }

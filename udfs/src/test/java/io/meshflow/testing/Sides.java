@@ -1,11 +1,23 @@
 package io.meshflow.testing;
 
 import io.meshflow.decode.Side;
+import io.meshflow.decode.SideChecks;
+import io.meshflow.decode.skywalking.SideDecoder;
+
+import java.time.Duration;
 
 /** Builds sides for tests: {@code Sides.client("r1", "A", "B").at(t).latency(110).build()}. */
 public final class Sides {
     /** 2026-01-01T10:00:00Z, the start of a minute, an hour and (2026-01-01) a day. */
     public static final long T0 = 1_767_261_600_000L;
+
+    /**
+     * The SkyWalking decoder for tests whose records are read "at" fixed or zero times: its
+     * max-ahead is a century, so no test side starts in the future; the clock check has tests of
+     * its own.
+     */
+    public static final SideDecoder DECODER =
+            new SideDecoder(new SideChecks(Duration.ofDays(36_500)));
 
     private final Side side = new Side();
 

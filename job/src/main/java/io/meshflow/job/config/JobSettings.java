@@ -1,6 +1,9 @@
 package io.meshflow.job.config;
 
 import io.meshflow.aggregate.ApdexThresholds;
+import io.meshflow.decode.RecordDecoder;
+import io.meshflow.decode.SideChecks;
+import io.meshflow.decode.skywalking.SideDecoder;
 import io.meshflow.job.config.MeshflowOptions.InvalidOptionException;
 import io.meshflow.sink.Dialect;
 import io.meshflow.time.Timing;
@@ -43,6 +46,15 @@ public final class JobSettings {
     public final Integer parallelism;
     public final Duration checkpointInterval;
 
+    /**
+     * The input file's real path (null without --input): dead letters name it, so the same file
+     * gives the same ids however its path was typed.
+     */
+    public final String inputFile;
+
+    /** The input format's decoder, with the checks every side passes. */
+    public final RecordDecoder decoder;
+
     private JobSettings(Configuration options, Map<String, String> env) {
         this.options = options;
         boolean file = options.contains(INPUT);
@@ -73,6 +85,7 @@ public final class JobSettings {
                         .orElse(ApdexThresholds.uniform(apdexMs));
 
         this.checkpointInterval = positive(CHECKPOINT_INTERVAL, options);
+        this.decoder = new SideDecoder(new SideChecks(notNegative(EVENT_TIME_MAX_AHEAD, options)));
         if (options.get(GENERATOR_REQUESTS) <= 0) {
             throw new InvalidOptionException("--generator.requests must be at least 1");
         }
@@ -89,6 +102,13 @@ public final class JobSettings {
                                 + ": "
                                 + (Files.exists(input) ? "not a readable file" : "no such file"));
             }
+            try {
+                this.inputFile = input.toRealPath().toString();
+            } catch (IOException e) {
+                throw new InvalidOptionException("cannot read --input " + input + ": " + e);
+            }
+        } else {
+            this.inputFile = null;
         }
     }
 

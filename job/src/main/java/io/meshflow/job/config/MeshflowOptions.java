@@ -75,6 +75,14 @@ public final class MeshflowOptions {
             key("apdex.threshold").durationType().defaultValue(Duration.ofMillis(500));
     public static final ConfigOption<String> APDEX_THRESHOLDS_FILE =
             key("apdex.thresholds-file").stringType().noDefaultValue();
+    public static final ConfigOption<Duration> EVENT_TIME_MAX_AHEAD =
+            key("event-time.max-ahead")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(15))
+                    .withDescription(
+                            "A side starting further ahead of the wall clock when it is read is a"
+                                    + " dead letter (future-start-time) and never moves the"
+                                    + " watermark: one wrong clock must not make everyone late.");
     public static final ConfigOption<Integer> PARALLELISM =
             key("parallelism").intType().noDefaultValue();
     public static final ConfigOption<StateBackend> STATE_BACKEND =
@@ -109,6 +117,7 @@ public final class MeshflowOptions {
                     ALLOWED_LATENESS,
                     APDEX_THRESHOLD,
                     APDEX_THRESHOLDS_FILE,
+                    EVENT_TIME_MAX_AHEAD,
                     PARALLELISM,
                     CHECKPOINT_INTERVAL,
                     STATE_BACKEND);

@@ -1,7 +1,7 @@
 package io.meshflow.job.sources;
 
+import io.meshflow.decode.RecordDecoder;
 import io.meshflow.decode.SideBatch;
-import io.meshflow.decode.skywalking.SideDecoder;
 import io.meshflow.job.config.JobSettings;
 import io.meshflow.job.config.MeshflowOptions;
 
@@ -38,7 +38,7 @@ public final class KafkaSides {
                         .setStartingOffsets(
                                 startingOffsets(
                                         options.get(MeshflowOptions.KAFKA_STARTING_OFFSETS)))
-                        .setDeserializer(new Deserializer())
+                        .setDeserializer(new Deserializer(settings.decoder))
                         .setProperties(properties);
         if (options.get(MeshflowOptions.KAFKA_BOUNDED)) {
             builder.setBounded(OffsetsInitializer.latest());
@@ -57,12 +57,17 @@ public final class KafkaSides {
     /** Decodes each record; dead letters are named topic/partition/offset. */
     static final class Deserializer implements KafkaRecordDeserializationSchema<SideBatch> {
         private static final long serialVersionUID = 1L;
+        private final RecordDecoder decoder;
+
+        Deserializer(RecordDecoder decoder) {
+            this.decoder = decoder;
+        }
 
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<SideBatch> out) {
             byte[] value = record.value() == null ? new byte[0] : record.value();
             String origin = record.topic() + "/" + record.partition() + "/" + record.offset();
-            out.collect(SideDecoder.decode(value, origin, System.currentTimeMillis()));
+            out.collect(decoder.decode(value, origin, System.currentTimeMillis()));
         }
 
         @Override

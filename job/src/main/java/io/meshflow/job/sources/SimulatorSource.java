@@ -1,7 +1,7 @@
 package io.meshflow.job.sources;
 
+import io.meshflow.decode.RecordDecoder;
 import io.meshflow.decode.SideBatch;
-import io.meshflow.decode.skywalking.SideDecoder;
 import io.meshflow.sim.MeshSimulator;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -15,23 +15,26 @@ import org.apache.flink.connector.datagen.source.GeneratorFunction;
 public final class SimulatorSource {
     private SimulatorSource() {}
 
-    public static DataGeneratorSource<SideBatch> create(long requests, long seed) {
+    public static DataGeneratorSource<SideBatch> create(
+            long requests, long seed, RecordDecoder decoder) {
         return new DataGeneratorSource<>(
-                new Requests(seed), requests, TypeInformation.of(SideBatch.class));
+                new Requests(seed, decoder), requests, TypeInformation.of(SideBatch.class));
     }
 
     private static final class Requests implements GeneratorFunction<Long, SideBatch> {
         private static final long serialVersionUID = 1L;
         private final MeshSimulator simulator;
+        private final RecordDecoder decoder;
 
-        Requests(long seed) {
+        Requests(long seed, RecordDecoder decoder) {
             this.simulator = new MeshSimulator(seed);
+            this.decoder = decoder;
         }
 
         @Override
         public SideBatch map(Long n) {
             byte[] payload = simulator.request(n).toByteArray();
-            return SideDecoder.decode(payload, "generator/" + n, System.currentTimeMillis());
+            return decoder.decode(payload, "generator/" + n, System.currentTimeMillis());
         }
     }
 }

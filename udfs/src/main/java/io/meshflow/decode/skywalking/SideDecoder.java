@@ -1,24 +1,33 @@
 package io.meshflow.decode.skywalking;
 
 import io.meshflow.decode.DeadLetter;
+import io.meshflow.decode.RecordDecoder;
 import io.meshflow.decode.Side;
 import io.meshflow.decode.SideBatch;
+import io.meshflow.decode.SideChecks;
+import io.meshflow.decode.WireCheck;
 import io.meshflow.proto.DetectPoint;
 import io.meshflow.proto.HTTPServiceMeshMetric;
 import io.meshflow.proto.HTTPServiceMeshMetrics;
 import io.meshflow.proto.ServiceMeshMetrics;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Turns one input record (a serialized {@code ServiceMeshMetrics}) into sides, and everything it
  * cannot use into dead letters (SPEC section 4): undecodable bytes, TCP batches, sides without
- * startTime or destServiceName, sides with a negative latency.
+ * startTime or destServiceName, sides with a negative latency, and what {@link SideChecks} rejects
+ * (a start too far ahead of the wall clock, a name holding U+0000).
  */
-public final class SideDecoder {
+public final class SideDecoder implements RecordDecoder {
+    private static final long serialVersionUID = 1L;
 
     public static final String UNDECODABLE = "undecodable";
     public static final String EMPTY = "empty";
@@ -28,16 +37,14 @@ public final class SideDecoder {
     public static final String NEGATIVE_LATENCY = "negative-latency";
     public static final String LATE = "late";
 
-    private SideDecoder() {}
+    private final SideChecks checks;
 
-    /**
-     * Decodes one record.
-     *
-     * @param origin where it came from (topic/partition/offset, file@byte offset): names its dead
-     *     letters
-     * @param receivedAt when it was read, ms since epoch
-     */
-    public static SideBatch decode(byte[] payload, String origin, long receivedAt) {
+    public SideDecoder(SideChecks checks) {
+        this.checks = checks;
+    }
+
+    @Override
+    public SideBatch decode(byte[] payload, String origin, long receivedAt) {
         ServiceMeshMetrics message;
         try {
             message = ServiceMeshMetrics.parseFrom(payload);
@@ -65,7 +72,7 @@ public final class SideDecoder {
         List<DeadLetter> deadLetters = null;
         for (int i = 0; i < metrics.size(); i++) {
             HTTPServiceMeshMetric metric = metrics.get(i);
-            String invalid = validate(metric);
+            String invalid = validate(metric, receivedAt);
             if (invalid != null) {
                 if (deadLetters == null) {
                     deadLetters = new ArrayList<>(1);
@@ -82,7 +89,7 @@ public final class SideDecoder {
             }
         }
         if (valid < sides.length) {
-            sides = java.util.Arrays.copyOf(sides, valid);
+            sides = Arrays.copyOf(sides, valid);
         }
         return new SideBatch(
                 sides,
@@ -91,8 +98,26 @@ public final class SideDecoder {
                 origin);
     }
 
+    @Override
+    public boolean isRecord(InputStream bytes, int length) {
+        // ServiceMeshMetrics: httpMetrics = 1 or tcpMetrics = 2; the parser only for what passes
+        try {
+            bytes.mark(length);
+            if (!WireCheck.wellFormed(bytes, length, 1, 2)) {
+                return false;
+            }
+            bytes.reset();
+            ServiceMeshMetrics message =
+                    ServiceMeshMetrics.parseFrom(CodedInputStream.newInstance(bytes, 64));
+            return message.getHttpMetrics().getMetricsCount() > 0
+                    || message.getTcpMetrics().getMetricsCount() > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Why a side cannot be used, or null when it can. */
-    static String validate(HTTPServiceMeshMetric metric) {
+    private String validate(HTTPServiceMeshMetric metric, long receivedAt) {
         if (metric.getStartTime() <= 0) {
             return MISSING_START_TIME;
         }
@@ -102,17 +127,24 @@ public final class SideDecoder {
         if (metric.getLatency() < 0) {
             return NEGATIVE_LATENCY;
         }
-        return null;
+        if (!SideChecks.validName(metric.getSourceServiceName())
+                || !SideChecks.validName(metric.getSourceServiceInstance())
+                || !SideChecks.validName(metric.getDestServiceName())
+                || !SideChecks.validName(metric.getDestServiceInstance())
+                || !SideChecks.validName(metric.getEndpoint())) {
+            return SideChecks.INVALID_NAME;
+        }
+        return checks.startTimeProblem(metric.getStartTime(), receivedAt);
     }
 
     static Side toSide(HTTPServiceMeshMetric metric, int index) {
         Side side = new Side();
         side.requestId = metric.getRequestId();
-        side.sourceService = metric.getSourceServiceName();
-        side.sourceInstance = metric.getSourceServiceInstance();
-        side.destService = metric.getDestServiceName();
-        side.destInstance = metric.getDestServiceInstance();
-        side.endpoint = metric.getEndpoint();
+        side.sourceService = SideChecks.stored(metric.getSourceServiceName());
+        side.sourceInstance = SideChecks.stored(metric.getSourceServiceInstance());
+        side.destService = SideChecks.stored(metric.getDestServiceName());
+        side.destInstance = SideChecks.stored(metric.getDestServiceInstance());
+        side.endpoint = SideChecks.stored(metric.getEndpoint());
         side.tlsMode = metric.getTlsMode();
         side.startTime = metric.getStartTime();
         side.latency = metric.getLatency();
@@ -129,7 +161,8 @@ public final class SideDecoder {
      * The dead letter of a side that arrived after its bucket was forgotten, from the batch it came
      * in. Rare, so the record is decoded again rather than every side keeping its bytes.
      */
-    public static DeadLetter lateDeadLetter(SideBatch batch, Side side) {
+    @Override
+    public DeadLetter lateDeadLetter(SideBatch batch, Side side) {
         byte[] payload = batch.payload;
         byte[] kept;
         try {

@@ -9,6 +9,7 @@ import io.meshflow.proto.HTTPServiceMeshMetrics;
 import io.meshflow.proto.ServiceMeshMetrics;
 import io.meshflow.proto.TCPServiceMeshMetric;
 import io.meshflow.proto.TCPServiceMeshMetrics;
+import io.meshflow.testing.Sides;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
@@ -75,7 +76,7 @@ class SideDecoderTest {
 
     @Test
     void aSkyWalkingProducersMessageDecodesWithoutRequestId() throws IOException {
-        SideBatch batch = SideDecoder.decode(skyWalkingSide(false), "t/0/7", 1L);
+        SideBatch batch = Sides.DECODER.decode(skyWalkingSide(false), "t/0/7", 1L);
 
         assertThat(batch.deadLetters).isEmpty();
         assertThat(batch.sides)
@@ -101,8 +102,8 @@ class SideDecoderTest {
 
     @Test
     void unknownFieldsOfANewerProducerAreIgnored() throws IOException {
-        Side plain = SideDecoder.decode(skyWalkingSide(false), "o", 1L).sides[0];
-        Side newer = SideDecoder.decode(skyWalkingSide(true), "o", 1L).sides[0];
+        Side plain = Sides.DECODER.decode(skyWalkingSide(false), "o", 1L).sides[0];
+        Side newer = Sides.DECODER.decode(skyWalkingSide(true), "o", 1L).sides[0];
         assertThat(newer).usingRecursiveComparison().ignoringFields("raw").isEqualTo(plain);
     }
 
@@ -111,7 +112,7 @@ class SideDecoderTest {
         byte[] payload =
                 message(side().setRequestId("x-1").setDetectPoint(DetectPoint.server))
                         .toByteArray();
-        Side side = SideDecoder.decode(payload, "o", 1L).sides[0];
+        Side side = Sides.DECODER.decode(payload, "o", 1L).sides[0];
         assertThat(side.requestId).isEqualTo("x-1");
         assertThat(side.client).isFalse();
     }
@@ -128,7 +129,7 @@ class SideDecoderTest {
                                         .addMetrics(side().setLatency(-1)))
                         .build();
 
-        SideBatch batch = SideDecoder.decode(message.toByteArray(), "f@10", 5L);
+        SideBatch batch = Sides.DECODER.decode(message.toByteArray(), "f@10", 5L);
 
         assertThat(batch.sides).hasSize(1);
         assertThat(batch.deadLetters)
@@ -149,7 +150,7 @@ class SideDecoderTest {
     @Test
     void bytesThatDoNotDecodeAreKeptWhole() {
         byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02};
-        SideBatch batch = SideDecoder.decode(garbage, "t/1/99", 1L);
+        SideBatch batch = Sides.DECODER.decode(garbage, "t/1/99", 1L);
         assertThat(batch.sides).isEmpty();
         assertThat(batch.deadLetters)
                 .singleElement()
@@ -174,7 +175,7 @@ class SideDecoderTest {
                                                         .setReceivedBytes(10)))
                         .build()
                         .toByteArray();
-        SideBatch batch = SideDecoder.decode(payload, "o", 1L);
+        SideBatch batch = Sides.DECODER.decode(payload, "o", 1L);
         assertThat(batch.deadLetters)
                 .singleElement()
                 .satisfies(d -> assertThat(d.reason).isEqualTo("tcp-not-supported"));
@@ -182,7 +183,7 @@ class SideDecoderTest {
 
     @Test
     void anEmptyMessageIsADeadLetter() {
-        assertThat(SideDecoder.decode(new byte[0], "o", 1L).deadLetters)
+        assertThat(Sides.DECODER.decode(new byte[0], "o", 1L).deadLetters)
                 .singleElement()
                 .satisfies(d -> assertThat(d.reason).isEqualTo("empty"));
     }
