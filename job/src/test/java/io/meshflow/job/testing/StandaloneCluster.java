@@ -1,5 +1,7 @@
 package io.meshflow.job.testing;
 
+import io.meshflow.job.Launcher;
+
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -44,12 +46,6 @@ public final class StandaloneCluster implements AutoCloseable {
     private static final String BASH_JAVA_UTILS =
             "org.apache.flink.runtime.util.bash.BashJavaUtils";
     private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
-
-    /** Flink's serializers reflect into java.util and java.lang on Java 17. */
-    private static final List<String> ADD_OPENS =
-            List.of(
-                    "--add-opens=java.base/java.util=ALL-UNNAMED",
-                    "--add-opens=java.base/java.lang=ALL-UNNAMED");
 
     /**
      * For the short-lived JVMs (BashJavaUtils, the client): start fast, little GC work, on a small
@@ -302,11 +298,12 @@ public final class StandaloneCluster implements AutoCloseable {
         daemons.put(name, process);
     }
 
-    private List<String> command(List<String> jvmOptions, String mainClass, List<String> args) {
+    private List<String> command(List<String> jvmOptions, String mainClass, List<String> args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(ADD_OPENS);
+        command.addAll(Launcher.addOpens());
         command.add("-cp");
         command.add(classpath.toString());
         command.add(mainClass);
