@@ -86,15 +86,9 @@ class StandaloneClusterIT {
 
     @AfterAll
     static void stopCluster() {
-        try {
-            if (cluster != null) {
-                cluster.close();
-            }
-        } finally {
-            // Stopped here rather than in shutdown hooks, so the test JVM ends quickly and with
-            // exit code 0.
-            Kafka.close();
-            Postgres.close();
+        // the shared broker and database are CloseFixtures' to stop
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
