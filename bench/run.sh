@@ -6,5 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sides="${1:-1000000}"
 [ -f job/target/meshflow-job.jar ] || ./mvnw -B -q package -DskipTests
-exec java -Xmx2g -XX:+UseParallelGC --add-opens=java.base/java.util=ALL-UNNAMED \
+# the --add-opens list the build writes into the jar (parent pom, java.add-opens)
+add_opens="$(unzip -p job/target/meshflow-job.jar io/meshflow/job/add-opens.txt)"
+# shellcheck disable=SC2086 # one flag per word
+exec java -Xmx2g -XX:+UseParallelGC $add_opens \
   -cp "job/target/meshflow-job.jar:job/target/lib/*" io.meshflow.job.tools.Benchmark "$sides" bench-out

@@ -1,7 +1,10 @@
 package io.meshflow.job;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,9 +51,7 @@ public final class Launcher {
         List<String> command = new ArrayList<>();
         command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        // Flink's serializers reflect into java.util on Java 17.
-        command.add("--add-opens=java.base/java.util=ALL-UNNAMED");
-        command.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
+        command.addAll(addOpens());
         command.add("-cp");
         command.add(jar.getPath() + File.pathSeparator + lib.getPath() + File.separator + "*");
         command.add(main);
@@ -58,6 +59,22 @@ public final class Launcher {
         Process child = new ProcessBuilder(command).inheritIO().start();
         Runtime.getRuntime().addShutdownHook(new Thread(child::destroy));
         System.exit(child.waitFor());
+    }
+
+    /**
+     * The {@code --add-opens} flags a JVM running Flink needs on Java 17 (its serializers reflect
+     * into java.util and java.lang): one list, the parent pom's {@code java.add-opens}, which the
+     * build writes into {@code add-opens.txt} beside this class.
+     */
+    public static List<String> addOpens() throws IOException {
+        try (InputStream in = Launcher.class.getResourceAsStream("add-opens.txt")) {
+            if (in == null) {
+                throw new IllegalStateException(
+                        "add-opens.txt is missing beside " + Launcher.class.getName());
+            }
+            String flags = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            return List.of(flags.split("\\s+"));
+        }
     }
 
     private static boolean canLoad(String className) {

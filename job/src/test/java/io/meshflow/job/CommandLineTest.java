@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,6 +145,18 @@ class CommandLineTest {
                         new String[] {"--jdbc.password", "opt"},
                         Map.of(JobSettings.PASSWORD_ENV, "pw"));
         assertThat(fromOption.jdbcPassword).as("the command line wins").isEqualTo("opt");
+    }
+
+    /**
+     * The child JVM of {@code java -jar} gets the same --add-opens as the test JVMs: both come from
+     * the parent pom's one list (java.add-opens).
+     */
+    @Test
+    void theLauncherOpensWhatTheTestJvmsOpen() throws Exception {
+        assertThat(Launcher.addOpens())
+                .contains("--add-opens=java.base/java.util=ALL-UNNAMED")
+                .allMatch(flag -> flag.startsWith("--add-opens="))
+                .isSubsetOf(ManagementFactory.getRuntimeMXBean().getInputArguments());
     }
 
     @Test

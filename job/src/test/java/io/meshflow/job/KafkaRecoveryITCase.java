@@ -2,12 +2,10 @@ package io.meshflow.job;
 
 import io.meshflow.job.config.JobSettings;
 import io.meshflow.job.sinks.Database;
+import io.meshflow.job.testing.FailureFreeComparison;
 import io.meshflow.job.testing.Flink;
 import io.meshflow.job.testing.Kafka;
 import io.meshflow.job.testing.LogCapture;
-import io.meshflow.job.testing.Rows;
-import io.meshflow.job.testing.SimulatedTraffic;
-import io.meshflow.job.testing.Tables;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -18,9 +16,6 @@ import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,14 +28,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
-import static io.meshflow.job.testing.SimulatedTraffic.CLOCK_DAY;
-import static io.meshflow.job.testing.SimulatedTraffic.CLOCK_SERVICES;
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.meshflow.job.testing.FailureFreeComparison.PARTITIONS;
+import static io.meshflow.job.testing.FailureFreeComparison.awaitRowsAndACheckpoint;
+import static io.meshflow.job.testing.FailureFreeComparison.committedOffsets;
+import static io.meshflow.job.testing.FailureFreeComparison.produceClock;
+import static io.meshflow.job.testing.FailureFreeComparison.produceFirstPart;
+import static io.meshflow.job.testing.FailureFreeComparison.produceRest;
+import static io.meshflow.job.testing.FailureFreeComparison.trafficSize;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -49,31 +44,18 @@ import static org.awaitility.Awaitility.await;
  * TaskManagers and compares with the same traffic read from a file.
  */
 class KafkaRecoveryITCase {
-    private static final int PARTITIONS = 2;
-
-    /**
-     * Two minutes of event time; the first part ends at about 00:01:24, past the first minute's
-     * write time.
-     */
-    private static final List<byte[]> TRAFFIC = SimulatedTraffic.requests(6000);
-
-    private static final List<byte[]> FIRST_HALF = TRAFFIC.subList(0, TRAFFIC.size() * 7 / 10);
-    private static final List<byte[]> SECOND_HALF =
-            TRAFFIC.subList(TRAFFIC.size() * 7 / 10, TRAFFIC.size());
-
     /** Spare slots: a restarted attempt need not wait for a failed one to finish cancelling. */
     @RegisterExtension static final MiniClusterExtension FLINK = Flink.miniCluster(2, 2);
 
-    private static Map<String, List<String>> failureFree;
+    private static FailureFreeComparison comparison;
 
     @TempDir Path dir;
 
     @BeforeAll
     static void runWithoutFailure(@TempDir Path dir) throws Exception {
-        failureFree =
-                SimulatedTraffic.failureFreeTables(
-                        TRAFFIC, PARTITIONS, dir, "jdbc:sqlite:" + dir.resolve("reference.db"));
-        assertThat(failureFree.get("service_metrics")).hasSizeGreaterThan(20);
+        comparison =
+                FailureFreeComparison.runWithoutFailure(
+                        dir, "jdbc:sqlite:" + dir.resolve("reference.db"));
     }
 
     @Test
@@ -81,14 +63,14 @@ class KafkaRecoveryITCase {
             throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve("killed.db");
         Run run = start(url);
-        Kafka.produceByRequest(run.topic, PARTITIONS, FIRST_HALF);
-        awaitCheckpointWithRows(run);
+        produceFirstPart(run.topic);
+        awaitRowsAndACheckpoint(run.url, run.group);
 
         long killed = System.nanoTime();
         miniCluster.terminateTaskManager(0).get();
         miniCluster.startTaskManager();
-        Kafka.produceByRequest(run.topic, PARTITIONS, SECOND_HALF);
-        Kafka.produce(run.topic, PARTITIONS, SimulatedTraffic.clock(PARTITIONS));
+        produceRest(run.topic);
+        produceClock(run.topic);
 
         awaitTablesEqualFailureFree(run);
         System.out.printf(
@@ -104,13 +86,13 @@ class KafkaRecoveryITCase {
         String url = postgres.getJdbcUrl("postgres", "postgres");
         Run run = start(url);
         try (LogCapture log = LogCapture.capture()) {
-            Kafka.produceByRequest(run.topic, PARTITIONS, FIRST_HALF);
-            awaitCheckpointWithRows(run);
+            produceFirstPart(run.topic);
+            awaitRowsAndACheckpoint(run.url, run.group);
 
             postgres.close();
             long down = System.nanoTime();
-            Kafka.produceByRequest(run.topic, PARTITIONS, SECOND_HALF);
-            Kafka.produce(run.topic, PARTITIONS, SimulatedTraffic.clock(PARTITIONS));
+            produceRest(run.topic);
+            produceClock(run.topic);
             // The database stays down until the sink has failed to write, and the job has restarted
             // from its
             // checkpoint four times without reaching it (the restart strategy waits longer each
@@ -133,23 +115,23 @@ class KafkaRecoveryITCase {
         String url = "jdbc:sqlite:" + dir.resolve("broker.db");
         Run run = start(url);
         try (LogCapture log = LogCapture.capture()) {
-            Kafka.produceByRequest(run.topic, PARTITIONS, FIRST_HALF);
-            awaitCheckpointWithRows(run);
+            produceFirstPart(run.topic);
+            awaitRowsAndACheckpoint(run.url, run.group);
 
             Kafka.stopBroker();
             // down until the job has noticed: its checkpoints cannot commit offsets to the broker
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> log.saw("Failed to commit consumer offsets"));
             Kafka.startBroker();
-            Kafka.produceByRequest(run.topic, PARTITIONS, SECOND_HALF);
+            produceRest(run.topic);
             // Both partitions were idle during the outage, and their readers reconnect one after
             // the other: the
             // clock (two days ahead) may only come once both have read the traffic, or the first
             // reader's clock
             // would carry the watermark past the second's traffic, as it would in production.
             await().atMost(Duration.ofSeconds(60))
-                    .until(() -> committedOffsets(run) == TRAFFIC.size());
-            Kafka.produce(run.topic, PARTITIONS, SimulatedTraffic.clock(PARTITIONS));
+                    .until(() -> committedOffsets(run.group) == trafficSize());
+            produceClock(run.topic);
 
             awaitTablesEqualFailureFree(run);
         }
@@ -160,8 +142,8 @@ class KafkaRecoveryITCase {
             throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve("savepoint.db");
         Run run = start(url);
-        Kafka.produceByRequest(run.topic, PARTITIONS, FIRST_HALF);
-        awaitCheckpointWithRows(run);
+        produceFirstPart(run.topic);
+        awaitRowsAndACheckpoint(run.url, run.group);
 
         String savepoint =
                 run.job
@@ -191,8 +173,8 @@ class KafkaRecoveryITCase {
         flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         JobClient resumed = MeshflowJob.start(settings, flink);
         started.add(resumed);
-        Kafka.produceByRequest(run.topic, PARTITIONS, SECOND_HALF);
-        Kafka.produce(run.topic, PARTITIONS, SimulatedTraffic.clock(PARTITIONS));
+        produceRest(run.topic);
+        produceClock(run.topic);
 
         awaitTablesEqualFailureFree(new Run(run.topic, run.group, url, resumed));
     }
@@ -237,61 +219,9 @@ class KafkaRecoveryITCase {
         return new Run(topic, group, url, job);
     }
 
-    /** Some rows are written and a checkpoint has completed (it committed offsets to Kafka). */
-    private static void awaitCheckpointWithRows(Run run) {
-        await().atMost(Duration.ofSeconds(60))
-                .until(
-                        () ->
-                                Rows.count(run.url, "SELECT COUNT(*) FROM pipeline_stats") > 0
-                                        && committedOffsets(run) > 0);
-    }
-
-    private static long committedOffsets(Run run) throws Exception {
-        try (Admin admin =
-                Admin.create(
-                        Map.of(
-                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                Kafka.bootstrapServers()))) {
-            return admin
-                    .listConsumerGroupOffsets(run.group)
-                    .partitionsToOffsetAndMetadata()
-                    .get()
-                    .values()
-                    .stream()
-                    .mapToLong(OffsetAndMetadata::offset)
-                    .sum();
-        }
-    }
-
     private static void awaitTablesEqualFailureFree(Run run) throws Exception {
-        AtomicLong tick = new AtomicLong(1);
-        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
-        clock.scheduleAtFixedRate(
-                () ->
-                        Kafka.produce(
-                                run.topic,
-                                PARTITIONS,
-                                SimulatedTraffic.clock(PARTITIONS, tick.getAndIncrement())),
-                0,
-                500,
-                TimeUnit.MILLISECONDS);
-        try {
-            await().atMost(Duration.ofSeconds(120))
-                    .pollInterval(Duration.ofMillis(500))
-                    .ignoreExceptions()
-                    .until(
-                            () ->
-                                    Tables.snapshot(run.url, CLOCK_DAY, CLOCK_SERVICES)
-                                            .equals(failureFree));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            // fall through to the assertion, which shows the difference
-            System.out.println("job status at timeout: " + run.job.getJobStatus().get());
-        } finally {
-            clock.shutdownNow();
-        }
-        Map<String, List<String>> tables = Tables.snapshot(run.url, CLOCK_DAY, CLOCK_SERVICES);
-        assertThat(tables).as(() -> Tables.difference(failureFree, tables)).isEqualTo(failureFree);
-        assertThat(Rows.count(run.url, "SELECT COUNT(*) FROM dead_letters")).isZero();
+        comparison.awaitTablesEqualFailureFree(
+                run.topic, run.url, () -> String.valueOf(run.job.getJobStatus().get()));
     }
 
     private static EmbeddedPostgres postgres(int port, Path data) throws IOException {

@@ -1,34 +1,29 @@
 package io.meshflow.job;
 
+import io.meshflow.job.testing.FailureFreeComparison;
 import io.meshflow.job.testing.Kafka;
 import io.meshflow.job.testing.Postgres;
-import io.meshflow.job.testing.Rows;
-import io.meshflow.job.testing.SimulatedTraffic;
 import io.meshflow.job.testing.StandaloneCluster;
-import io.meshflow.job.testing.Tables;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.awaitility.core.ConditionTimeoutException;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
-import static io.meshflow.job.testing.SimulatedTraffic.CLOCK_DAY;
-import static io.meshflow.job.testing.SimulatedTraffic.CLOCK_SERVICES;
+import static io.meshflow.job.testing.FailureFreeComparison.PARTITIONS;
+import static io.meshflow.job.testing.FailureFreeComparison.awaitRowsAndACheckpoint;
+import static io.meshflow.job.testing.FailureFreeComparison.produceClock;
+import static io.meshflow.job.testing.FailureFreeComparison.produceFirstPart;
+import static io.meshflow.job.testing.FailureFreeComparison.produceRest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -48,34 +43,22 @@ class StandaloneClusterIT {
     private static final Path JAR = Path.of("target/meshflow-job.jar");
     private static final Path FLINK_LIB = Path.of("target/lib");
     private static final Path LOGS = Path.of("target/standalone-cluster");
-    private static final int PARTITIONS = 2;
-
-    /**
-     * Two minutes of event time; the first part ends past the first minute's write time (see
-     * KafkaRecoveryITCase).
-     */
-    private static final List<byte[]> TRAFFIC = SimulatedTraffic.requests(6000);
-
-    private static final List<byte[]> FIRST_PART = TRAFFIC.subList(0, TRAFFIC.size() * 7 / 10);
-    private static final List<byte[]> REST =
-            TRAFFIC.subList(TRAFFIC.size() * 7 / 10, TRAFFIC.size());
 
     private static StandaloneCluster cluster;
-    private static Map<String, List<String>> failureFree;
+    private static FailureFreeComparison comparison;
 
     @BeforeAll
     static void startClusterAndRunWithoutFailure(@TempDir Path dir) throws Exception {
         assertThat(JAR).as("the shaded jar (run in verify, after package)").isRegularFile();
-        phase("traffic generated");
+        assertThat(FLINK_LIB)
+                .as("Flink's jars, copied by package")
+                .isDirectoryContaining("glob:**/flink-runtime-*.jar");
         // The cluster boots in its own processes while the reference runs here.
         cluster = StandaloneCluster.start(FLINK_LIB, dir.resolve("flink"), LOGS, 2, Map.of());
         phase("cluster processes started");
         CompletableFuture<String> kafka = CompletableFuture.supplyAsync(Kafka::bootstrapServers);
 
-        failureFree =
-                SimulatedTraffic.failureFreeTables(
-                        TRAFFIC, PARTITIONS, dir, Postgres.newDatabase());
-        assertThat(failureFree.get("service_metrics")).hasSizeGreaterThan(20);
+        comparison = FailureFreeComparison.runWithoutFailure(dir, Postgres.newDatabase());
         phase("failure-free reference run done");
         kafka.join();
         phase("Kafka broker up");
@@ -86,15 +69,9 @@ class StandaloneClusterIT {
 
     @AfterAll
     static void stopCluster() {
-        try {
-            if (cluster != null) {
-                cluster.close();
-            }
-        } finally {
-            // Stopped here rather than in shutdown hooks, so the test JVM ends quickly and with
-            // exit code 0.
-            Kafka.close();
-            Postgres.close();
+        // the shared broker and database are CloseFixtures' to stop
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -103,8 +80,7 @@ class StandaloneClusterIT {
         String topic = Kafka.newTopic(PARTITIONS);
         String group = "group-" + topic;
         String url = Postgres.newDatabase();
-        phase("topic and database made");
-        String jobId =
+        JobID job =
                 cluster.submit(
                         JAR,
                         2,
@@ -120,124 +96,52 @@ class StandaloneClusterIT {
                                 "--checkpoint.interval",
                                 "1s"));
         phase("job submitted");
-        try {
-            await("every task of the job running")
-                    .atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(200))
-                    .until(() -> cluster.allTasksRunning(jobId));
-            // one slot each: the job runs on both TaskManagers, so either one's loss takes part of
-            // it
-            assertThat(cluster.freeSlots()).as("free slots while the job runs").isZero();
-            phase("job running");
+        await("every task of the job running")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> cluster.allTasksRunning(job));
+        // one slot each: the job runs on both TaskManagers, so either one's loss takes part of it
+        assertThat(cluster.overview().getNumSlotsAvailable())
+                .as("free slots while the job runs")
+                .isZero();
 
-            Kafka.produceByRequest(topic, PARTITIONS, FIRST_PART);
-            await("rows written and a checkpoint that committed offsets")
-                    .atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(200))
-                    .until(
-                            () ->
-                                    Rows.count(url, "SELECT COUNT(*) FROM pipeline_stats") > 0
-                                            && committedOffsets(group) > 0);
-            long completedBefore = cluster.checkpointCounts(jobId).path("completed").asLong();
-            phase("rows written and offsets committed");
+        produceFirstPart(topic);
+        awaitRowsAndACheckpoint(url, group);
+        long completedBefore = cluster.checkpointCounts(job).getNumberCompletedCheckpoints();
+        phase("rows written and offsets committed");
 
-            long killed = System.nanoTime();
-            cluster.killTaskManager(0);
-            cluster.startTaskManager();
-            phase("TaskManager killed, replacement started");
-            Kafka.produceByRequest(topic, PARTITIONS, REST);
-            Kafka.produce(topic, PARTITIONS, SimulatedTraffic.clock(PARTITIONS));
+        long killed = System.nanoTime();
+        cluster.killTaskManager(0);
+        cluster.startTaskManager();
+        phase("TaskManager killed, replacement started");
+        produceRest(topic);
+        produceClock(topic);
 
-            awaitTablesEqualFailureFree(topic, url, jobId);
-            phase("tables equal the failure-free run's");
-            double recovery = (System.nanoTime() - killed) / 1e9;
-            System.out.printf(
-                    "StandaloneClusterIT recovery: tables complete %.1f s after the TaskManager was "
-                            + "killed (kill -9)%n",
-                    recovery);
+        comparison.awaitTablesEqualFailureFree(
+                topic, url, () -> cluster.jobStatus(job) + "; process logs in " + cluster.logDir());
+        System.out.printf(
+                "StandaloneClusterIT recovery: tables complete %.1f s after the TaskManager was "
+                        + "killed (kill -9)%n",
+                (System.nanoTime() - killed) / 1e9);
 
-            assertThat(cluster.checkpointCounts(jobId).path("restored").asLong())
-                    .as("the job restored from a checkpoint after the kill")
-                    .isGreaterThanOrEqualTo(1);
-            assertThat(completedBefore).as("checkpoints completed before the kill").isPositive();
-            assertThat(cluster.taskManagerCount())
-                    .as("TaskManagers after the replacement joined")
-                    .isEqualTo(2);
-            assertThat(cluster.jobState(jobId)).isEqualTo("RUNNING");
-        } catch (Throwable failure) {
-            try {
-                cluster.cancel(jobId);
-            } catch (Exception e) {
-                failure.addSuppressed(e);
-            }
-            throw failure;
-        }
-        cluster.cancel(jobId);
+        assertThat(cluster.checkpointCounts(job).getNumberRestoredCheckpoints())
+                .as("the job restored from a checkpoint after the kill")
+                .isGreaterThanOrEqualTo(1);
+        assertThat(completedBefore).as("checkpoints completed before the kill").isPositive();
+        assertThat(cluster.overview().getNumTaskManagersConnected())
+                .as("TaskManagers after the replacement joined")
+                .isEqualTo(2);
+        assertThat(cluster.jobStatus(job)).isEqualTo(JobStatus.RUNNING);
+
+        cluster.cancel(job);
         await("the job cancelled")
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> cluster.jobState(jobId).equals("CANCELED"));
+                .until(() -> cluster.jobStatus(job) == JobStatus.CANCELED);
     }
 
     private static void phase(String what) {
         System.out.printf(
                 "StandaloneClusterIT %6.1f s: %s%n", (System.nanoTime() - T0) / 1e9, what);
-    }
-
-    private static long committedOffsets(String group) throws Exception {
-        try (Admin admin =
-                Admin.create(
-                        Map.of(
-                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                Kafka.bootstrapServers()))) {
-            return admin
-                    .listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata()
-                    .get()
-                    .values()
-                    .stream()
-                    .mapToLong(OffsetAndMetadata::offset)
-                    .sum();
-        }
-    }
-
-    /**
-     * Keeps the clock ticking (a restored job starts without a watermark) until the tables equal
-     * the failure-free run's, then asserts they do, showing the difference if not.
-     */
-    private static void awaitTablesEqualFailureFree(String topic, String url, String jobId)
-            throws Exception {
-        AtomicLong tick = new AtomicLong(1);
-        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
-        clock.scheduleAtFixedRate(
-                () ->
-                        Kafka.produce(
-                                topic,
-                                PARTITIONS,
-                                SimulatedTraffic.clock(PARTITIONS, tick.getAndIncrement())),
-                0,
-                500,
-                TimeUnit.MILLISECONDS);
-        try {
-            await().atMost(Duration.ofSeconds(90))
-                    .pollInterval(Duration.ofMillis(500))
-                    .ignoreExceptionsInstanceOf(SQLException.class)
-                    .until(
-                            () ->
-                                    Tables.snapshot(url, CLOCK_DAY, CLOCK_SERVICES)
-                                            .equals(failureFree));
-        } catch (ConditionTimeoutException e) {
-            // fall through to the assertion, which shows the difference
-            System.out.println(
-                    "StandaloneClusterIT: job state at timeout: "
-                            + cluster.jobState(jobId)
-                            + "; logs in "
-                            + cluster.logDir());
-        } finally {
-            clock.shutdownNow();
-        }
-        Map<String, List<String>> tables = Tables.snapshot(url, CLOCK_DAY, CLOCK_SERVICES);
-        assertThat(tables).as(() -> Tables.difference(failureFree, tables)).isEqualTo(failureFree);
-        assertThat(Rows.count(url, "SELECT COUNT(*) FROM dead_letters")).isZero();
     }
 }

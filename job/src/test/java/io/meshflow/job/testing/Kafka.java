@@ -51,7 +51,6 @@ public final class Kafka {
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the Kafka test broker", e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(Kafka::close));
         }
         return bootstrapServers;
     }
@@ -115,8 +114,8 @@ public final class Kafka {
     }
 
     /**
-     * Closes the broker, if one was started: before the JVM ends, so that its end is quick and
-     * clean.
+     * Closes the broker, if one was started. {@link CloseFixtures} calls it once the JVM's tests
+     * are done, so that the JVM's end is quick and clean; nothing else does.
      */
     public static synchronized void close() {
         if (cluster != null) {

@@ -25,14 +25,13 @@ public final class Postgres {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(Postgres::close));
         }
         return server;
     }
 
     /**
-     * Stops the server, if one was started: before the JVM ends, so that its end is quick and
-     * clean.
+     * Stops the server, if one was started. {@link CloseFixtures} calls it once the JVM's tests are
+     * done, so that the JVM's end is quick and clean; nothing else does.
      */
     public static synchronized void close() {
         if (server != null) {
