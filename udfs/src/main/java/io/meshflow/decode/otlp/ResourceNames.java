@@ -1,7 +1,10 @@
 package io.meshflow.decode.otlp;
 
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.resource.v1.Resource;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
+
+import java.io.IOException;
 
 /**
  * What a span's resource says about the service that reported it (SPEC 1.3): its {@code
@@ -9,6 +12,14 @@ import io.opentelemetry.proto.resource.v1.Resource;
  * {@code host.name}. Read once per resource, not per span.
  */
 final class ResourceNames {
+    static final ResourceNames NONE = new ResourceNames("", "");
+
+    private static final int ATTRIBUTES = SpanWalker.tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final byte[] SERVICE_NAME = KeyValueReader.utf8("service.name");
+    private static final byte[] SERVICE_INSTANCE_ID = KeyValueReader.utf8("service.instance.id");
+    private static final byte[] K8S_POD_NAME = KeyValueReader.utf8("k8s.pod.name");
+    private static final byte[] HOST_NAME = KeyValueReader.utf8("host.name");
+
     final String service;
     final String instance;
 
@@ -17,19 +28,40 @@ final class ResourceNames {
         this.instance = instance;
     }
 
-    static ResourceNames of(Resource resource) {
+    /** From a serialized {@code Resource}. */
+    static ResourceNames read(byte[] buffer, int at, int length)
+            throws InvalidProtocolBufferException {
         String service = "";
         String instanceId = "";
         String podName = "";
         String hostName = "";
-        for (KeyValue attribute : resource.getAttributesList()) {
-            switch (attribute.getKey()) {
-                case "service.name" -> service = SpanAttributes.text(attribute);
-                case "service.instance.id" -> instanceId = SpanAttributes.text(attribute);
-                case "k8s.pod.name" -> podName = SpanAttributes.text(attribute);
-                case "host.name" -> hostName = SpanAttributes.text(attribute);
-                default -> {}
+        KeyValueReader attribute = new KeyValueReader();
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(buffer, at, length);
+            int tag;
+            while ((tag = in.readTag()) != 0) {
+                if (tag != ATTRIBUTES) {
+                    in.skipField(tag);
+                    continue;
+                }
+                int attributeLength = in.readRawVarint32();
+                KeyValueReader a =
+                        attribute.at(buffer, at + in.getTotalBytesRead(), attributeLength);
+                in.skipRawBytes(attributeLength);
+                if (a.keyIs(SERVICE_NAME)) {
+                    service = a.text();
+                } else if (a.keyIs(SERVICE_INSTANCE_ID)) {
+                    instanceId = a.text();
+                } else if (a.keyIs(K8S_POD_NAME)) {
+                    podName = a.text();
+                } else if (a.keyIs(HOST_NAME)) {
+                    hostName = a.text();
+                }
             }
+        } catch (InvalidProtocolBufferException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a byte array cannot fail otherwise", e);
         }
         String instance =
                 !instanceId.isEmpty() ? instanceId : !podName.isEmpty() ? podName : hostName;

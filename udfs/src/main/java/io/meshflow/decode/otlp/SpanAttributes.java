@@ -1,79 +1,113 @@
 package io.meshflow.decode.otlp;
 
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.trace.v1.Span;
+import java.io.IOException;
 
 /**
- * The attributes of one span that make a side, read in one pass over its attribute list: the
- * current semantic-convention names, and the older HTTP ones SPEC 1.3 names ({@code http.method},
- * {@code http.status_code}), which instrumentations still emit. The current name wins when a span
- * carries both.
+ * The attributes of one span that make a side: the current semantic-convention names, and the older
+ * HTTP ones SPEC 1.3 names ({@code http.method}, {@code http.status_code}), which instrumentations
+ * still emit. The current name wins when a span carries both. Only these values are ever decoded;
+ * other attributes are passed over by their key's bytes.
  */
 final class SpanAttributes {
-    String method = "";
-    String route = "";
-    String urlTemplate = "";
-    String rpcService = "";
-    String rpcMethod = "";
-    String peerService = "";
-    String serverAddress = "";
+    private static final byte[] HTTP_REQUEST_METHOD = KeyValueReader.utf8("http.request.method");
+    private static final byte[] HTTP_METHOD = KeyValueReader.utf8("http.method");
+    private static final byte[] HTTP_ROUTE = KeyValueReader.utf8("http.route");
+    private static final byte[] URL_TEMPLATE = KeyValueReader.utf8("url.template");
+    private static final byte[] RPC_SERVICE = KeyValueReader.utf8("rpc.service");
+    private static final byte[] RPC_METHOD = KeyValueReader.utf8("rpc.method");
+    private static final byte[] PEER_SERVICE = KeyValueReader.utf8("peer.service");
+    private static final byte[] SERVER_ADDRESS = KeyValueReader.utf8("server.address");
+    private static final byte[] HTTP_RESPONSE_STATUS_CODE =
+            KeyValueReader.utf8("http.response.status_code");
+    private static final byte[] HTTP_STATUS_CODE = KeyValueReader.utf8("http.status_code");
+
+    String method;
+    String route;
+    String urlTemplate;
+    String rpcService;
+    String rpcMethod;
+    String peerService;
+    String serverAddress;
     int responseCode;
 
-    static SpanAttributes of(Span span) {
-        SpanAttributes a = new SpanAttributes();
-        String oldMethod = "";
-        int oldResponseCode = 0;
-        for (KeyValue attribute : span.getAttributesList()) {
-            switch (attribute.getKey()) {
-                case "http.request.method" -> a.method = text(attribute);
-                case "http.method" -> oldMethod = text(attribute);
-                case "http.route" -> a.route = text(attribute);
-                case "url.template" -> a.urlTemplate = text(attribute);
-                case "rpc.service" -> a.rpcService = text(attribute);
-                case "rpc.method" -> a.rpcMethod = text(attribute);
-                case "peer.service" -> a.peerService = text(attribute);
-                case "server.address" -> a.serverAddress = text(attribute);
-                case "http.response.status_code" -> a.responseCode = number(attribute);
-                case "http.status_code" -> oldResponseCode = number(attribute);
-                default -> {}
-            }
-        }
-        if (a.method.isEmpty()) {
-            a.method = oldMethod;
-        }
-        if (a.responseCode == 0) {
-            a.responseCode = oldResponseCode;
-        }
-        return a;
+    private String oldMethod;
+    private int oldResponseCode;
+    private final KeyValueReader attribute = new KeyValueReader();
+
+    SpanAttributes() {
+        clear();
     }
 
-    /** A string attribute's value; "" for a value of another type. */
-    static String text(KeyValue attribute) {
-        AnyValue value = attribute.getValue();
-        return value.getValueCase() == AnyValue.ValueCase.STRING_VALUE
-                ? value.getStringValue()
-                : "";
+    void clear() {
+        method = "";
+        route = "";
+        urlTemplate = "";
+        rpcService = "";
+        rpcMethod = "";
+        peerService = "";
+        serverAddress = "";
+        responseCode = 0;
+        oldMethod = "";
+        oldResponseCode = 0;
     }
 
-    /**
-     * An integer attribute's value, also from a string of digits (some instrumentations write
-     * status codes as strings); 0 when it is neither or does not fit an int.
-     */
-    static int number(KeyValue attribute) {
-        AnyValue value = attribute.getValue();
-        switch (value.getValueCase()) {
-            case INT_VALUE:
-                long n = value.getIntValue();
-                return n == (int) n ? (int) n : 0;
-            case STRING_VALUE:
-                try {
-                    return Integer.parseInt(value.getStringValue().trim());
-                } catch (NumberFormatException e) {
-                    return 0;
+    /** Takes in one serialized KeyValue of the span, if it is one of those wanted. */
+    void read(byte[] buffer, int at, int length) throws IOException {
+        KeyValueReader a = attribute.at(buffer, at, length);
+        // by length first: most attributes are passed over without comparing a byte
+        switch (a.keyLength()) {
+            case 10 -> {
+                if (a.keyIs(HTTP_ROUTE)) {
+                    route = a.text();
+                } else if (a.keyIs(RPC_METHOD)) {
+                    rpcMethod = a.text();
                 }
-            default:
-                return 0;
+            }
+            case 11 -> {
+                if (a.keyIs(HTTP_METHOD)) {
+                    oldMethod = a.text();
+                } else if (a.keyIs(RPC_SERVICE)) {
+                    rpcService = a.text();
+                }
+            }
+            case 12 -> {
+                if (a.keyIs(URL_TEMPLATE)) {
+                    urlTemplate = a.text();
+                } else if (a.keyIs(PEER_SERVICE)) {
+                    peerService = a.text();
+                }
+            }
+            case 14 -> {
+                if (a.keyIs(SERVER_ADDRESS)) {
+                    serverAddress = a.text();
+                }
+            }
+            case 16 -> {
+                if (a.keyIs(HTTP_STATUS_CODE)) {
+                    oldResponseCode = a.number();
+                }
+            }
+            case 19 -> {
+                if (a.keyIs(HTTP_REQUEST_METHOD)) {
+                    method = a.text();
+                }
+            }
+            case 25 -> {
+                if (a.keyIs(HTTP_RESPONSE_STATUS_CODE)) {
+                    responseCode = a.number();
+                }
+            }
+            default -> {}
+        }
+    }
+
+    /** After the last attribute: the older names stand in where the current ones are missing. */
+    void settle() {
+        if (method.isEmpty()) {
+            method = oldMethod;
+        }
+        if (responseCode == 0) {
+            responseCode = oldResponseCode;
         }
     }
 }

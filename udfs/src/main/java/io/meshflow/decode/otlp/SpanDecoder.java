@@ -4,14 +4,9 @@ import io.meshflow.decode.DeadLetter;
 import io.meshflow.decode.Side;
 import io.meshflow.decode.SideBatch;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
-import io.opentelemetry.proto.trace.v1.Span;
-import io.opentelemetry.proto.trace.v1.Status;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +21,10 @@ import java.util.List;
  * <p>Sides are keyed by their request id alone ({@link Side#keyedByRequestId}): the hex trace id, a
  * dash and the hex id of the client span (for a SERVER span: its parent's id). A SERVER span
  * without a parent has an empty request id and is never paired.
+ *
+ * <p>The record is read in place ({@link SpanWalker}) rather than parsed into objects: a record
+ * that is not well-formed protobuf where the fields a side needs are read does not decode; bytes in
+ * fields no side needs (events, links, other attributes) are not looked at.
  */
 public final class SpanDecoder {
 
@@ -46,6 +45,7 @@ public final class SpanDecoder {
 
     private static final long NANOS_PER_MILLI = 1_000_000L;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final DeadLetter[] NO_DEAD_LETTERS = new DeadLetter[0];
 
     private SpanDecoder() {}
 
@@ -57,130 +57,143 @@ public final class SpanDecoder {
      * @param receivedAt when it was read, ms since epoch
      */
     public static SideBatch decode(byte[] payload, String origin, long receivedAt) {
-        ExportTraceServiceRequest request;
+        Collected collected = new Collected(origin, receivedAt);
+        int spans;
         try {
-            request = ExportTraceServiceRequest.parseFrom(payload);
+            spans = new SpanWalker(payload).walk(collected);
         } catch (InvalidProtocolBufferException e) {
             String why = e.getMessage() == null ? "" : ": " + firstLine(e.getMessage());
             return SideBatch.deadLetter(
                     new DeadLetter(origin, receivedAt, origin, UNDECODABLE + why, payload));
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a byte array cannot fail otherwise", e);
         }
-        int spanCount = 0;
-        for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
-            for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
-                spanCount += scopeSpans.getSpansCount();
-            }
-        }
-        if (spanCount == 0) {
+        if (spans == 0) {
             return SideBatch.deadLetter(new DeadLetter(origin, receivedAt, origin, EMPTY, payload));
-        }
-
-        Side[] sides = new Side[spanCount];
-        int valid = 0;
-        long[] ignored = null;
-        int ignoredCount = 0;
-        List<DeadLetter> deadLetters = null;
-        int index = 0;
-        for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
-            ResourceNames names = null;
-            for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
-                for (Span span : scopeSpans.getSpansList()) {
-                    int i = index++;
-                    Span.SpanKind kind = span.getKind();
-                    if (kind != Span.SpanKind.SPAN_KIND_CLIENT
-                            && kind != Span.SpanKind.SPAN_KIND_SERVER) {
-                        if (ignored == null) {
-                            ignored = new long[spanCount - i];
-                        }
-                        ignored[ignoredCount++] = millis(span.getStartTimeUnixNano());
-                        continue;
-                    }
-                    if (names == null) {
-                        names = ResourceNames.of(resourceSpans.getResource());
-                    }
-                    boolean client = kind == Span.SpanKind.SPAN_KIND_CLIENT;
-                    String invalid = validate(span, client, names);
-                    if (invalid != null) {
-                        if (deadLetters == null) {
-                            deadLetters = new ArrayList<>(1);
-                        }
-                        deadLetters.add(
-                                new DeadLetter(
-                                        deadLetterId(origin, i),
-                                        receivedAt,
-                                        origin,
-                                        invalid,
-                                        justThisSpan(resourceSpans, scopeSpans, span)));
-                    } else {
-                        sides[valid++] = toSide(span, client, names, i);
-                    }
-                }
-            }
-        }
-        if (valid < sides.length) {
-            sides = Arrays.copyOf(sides, valid);
         }
         SideBatch batch =
                 new SideBatch(
-                        sides,
-                        deadLetters == null
-                                ? new DeadLetter[0]
-                                : deadLetters.toArray(new DeadLetter[0]),
+                        collected.sides.length == collected.sideCount
+                                ? collected.sides
+                                : Arrays.copyOf(collected.sides, collected.sideCount),
+                        collected.deadLetters == null
+                                ? NO_DEAD_LETTERS
+                                : collected.deadLetters.toArray(NO_DEAD_LETTERS),
                         payload,
                         origin);
-        if (ignored != null) {
-            batch.ignoredSpanStarts =
-                    ignoredCount == ignored.length ? ignored : Arrays.copyOf(ignored, ignoredCount);
+        if (collected.ignoredCount > 0) {
+            batch.ignoredSpanStarts = Arrays.copyOf(collected.ignored, collected.ignoredCount);
         }
         return batch;
     }
 
+    /** What one walk over a record finds. */
+    private static final class Collected implements SpanWalker.Visitor {
+        final String origin;
+        final long receivedAt;
+        Side[] sides = new Side[8];
+        int sideCount;
+        long[] ignored;
+        int ignoredCount;
+        List<DeadLetter> deadLetters;
+
+        Collected(String origin, long receivedAt) {
+            this.origin = origin;
+            this.receivedAt = receivedAt;
+        }
+
+        @Override
+        public boolean span(SpanWalker walker, ScannedSpan span) throws IOException {
+            if (!span.isCall()) {
+                if (ignored == null) {
+                    ignored = new long[4];
+                } else if (ignoredCount == ignored.length) {
+                    ignored = Arrays.copyOf(ignored, 2 * ignoredCount);
+                }
+                ignored[ignoredCount++] = millis(span.startNanos);
+                return true;
+            }
+            ResourceNames names = walker.names();
+            String invalid = validate(span, names);
+            if (invalid != null) {
+                if (deadLetters == null) {
+                    deadLetters = new ArrayList<>(1);
+                }
+                deadLetters.add(
+                        new DeadLetter(
+                                deadLetterId(origin, span.index),
+                                receivedAt,
+                                origin,
+                                invalid,
+                                walker.justThisSpan(span)));
+                return true;
+            }
+            if (sideCount == sides.length) {
+                sides = Arrays.copyOf(sides, 2 * sideCount);
+            }
+            sides[sideCount++] = toSide(walker.buffer, span, names);
+            return true;
+        }
+    }
+
     /** Why a CLIENT or SERVER span cannot be a side, or null when it can. */
-    static String validate(Span span, boolean client, ResourceNames names) {
-        if (span.getStartTimeUnixNano() == 0) {
+    private static String validate(ScannedSpan span, ResourceNames names) {
+        if (span.startNanos == 0) {
             return MISSING_START_TIME;
         }
         // fixed64 on the wire: compared unsigned, as the protocol means them
-        if (Long.compareUnsigned(span.getEndTimeUnixNano(), span.getStartTimeUnixNano()) < 0) {
+        if (Long.compareUnsigned(span.endNanos, span.startNanos) < 0) {
             return NEGATIVE_LATENCY;
         }
-        if (!client && names.service.isEmpty()) {
+        if (span.kind == ScannedSpan.SERVER && names.service.isEmpty()) {
             // a SERVER span's destination is its own service; a CLIENT span's is never empty
             return MISSING_DEST_SERVICE;
         }
         return null;
     }
 
-    static Side toSide(Span span, boolean client, ResourceNames names, int index) {
-        SpanAttributes attributes = SpanAttributes.of(span);
+    private static Side toSide(byte[] buffer, ScannedSpan span, ResourceNames names)
+            throws IOException {
+        SpanAttributes attributes = span.attributes;
+        boolean client = span.kind == ScannedSpan.CLIENT;
         Side side = new Side();
         side.client = client;
         side.keyedByRequestId = true;
-        side.spanId = idBits(span.getSpanId());
+        side.spanId = idBits(buffer, span.spanIdAt, span.spanIdLength);
         if (client) {
-            side.requestId = requestId(span.getTraceId(), span.getSpanId());
+            side.requestId =
+                    requestId(
+                            buffer,
+                            span.traceIdAt,
+                            span.traceIdLength,
+                            span.spanIdAt,
+                            span.spanIdLength);
             side.sourceService = names.service;
             side.sourceInstance = names.instance;
             side.destService = callee(attributes);
             side.destInstance = "";
         } else {
-            side.requestId = requestId(span.getTraceId(), span.getParentSpanId());
+            side.requestId =
+                    requestId(
+                            buffer,
+                            span.traceIdAt,
+                            span.traceIdLength,
+                            span.parentIdAt,
+                            span.parentIdLength);
             side.sourceService = "";
             side.sourceInstance = "";
             side.destService = names.service;
             side.destInstance = names.instance;
         }
-        side.endpoint = endpoint(span, client, attributes);
+        side.endpoint = endpoint(buffer, span, client);
         side.tlsMode = "";
-        side.startTime = millis(span.getStartTimeUnixNano());
-        long latency =
-                Long.divideUnsigned(
-                        span.getEndTimeUnixNano() - span.getStartTimeUnixNano(), NANOS_PER_MILLI);
+        side.startTime = millis(span.startNanos);
+        long latency = Long.divideUnsigned(span.endNanos - span.startNanos, NANOS_PER_MILLI);
         // a span open for more than 24 days: the longest latency an int holds
         side.latency = (int) Math.min(latency, Integer.MAX_VALUE);
         side.responseCode = attributes.responseCode;
-        side.success = span.getStatus().getCode() != Status.StatusCode.STATUS_CODE_ERROR;
-        side.index = index;
+        side.success = !span.error;
+        side.index = span.index;
         return side;
     }
 
@@ -199,7 +212,9 @@ public final class SpanDecoder {
      * The HTTP route (SERVER) or URL template (CLIENT) with its method, else the RPC service and
      * method, else the span name: the low-cardinality name each convention gives the operation.
      */
-    private static String endpoint(Span span, boolean client, SpanAttributes attributes) {
+    private static String endpoint(byte[] buffer, ScannedSpan span, boolean client)
+            throws IOException {
+        SpanAttributes attributes = span.attributes;
         String path = client ? attributes.urlTemplate : attributes.route;
         if (!path.isEmpty()) {
             return attributes.method.isEmpty() ? path : attributes.method + ":" + path;
@@ -210,90 +225,69 @@ public final class SpanDecoder {
                     ? attributes.rpcMethod
                     : attributes.rpcService + "/" + attributes.rpcMethod;
         }
-        return span.getName();
+        return span.name(buffer);
     }
 
     /**
      * The dead letter of a side that arrived after its bucket was forgotten, from the batch it came
      * in: the span with its resource and scope, as {@code SideDecoder.lateDeadLetter} keeps a
-     * SkyWalking side. Rare, so the record is decoded again rather than every side keeping its
-     * bytes.
+     * SkyWalking side. Rare, so the record is read again rather than every side keeping its bytes.
      */
     public static DeadLetter lateDeadLetter(SideBatch batch, Side side) {
-        ExportTraceServiceRequest request;
+        byte[][] kept = new byte[1][];
         try {
-            request = ExportTraceServiceRequest.parseFrom(batch.payload);
-        } catch (InvalidProtocolBufferException e) {
+            new SpanWalker(batch.payload)
+                    .walk(
+                            (walker, span) -> {
+                                if (span.index != side.index) {
+                                    return true;
+                                }
+                                kept[0] = walker.justThisSpan(span);
+                                return false;
+                            });
+        } catch (IOException e) {
             throw new IllegalStateException("a record that decoded once no longer decodes", e);
         }
-        int index = 0;
-        for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
-            for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
-                int count = scopeSpans.getSpansCount();
-                if (side.index < index + count) {
-                    Span span = scopeSpans.getSpans(side.index - index);
-                    return new DeadLetter(
-                            deadLetterId(batch.origin, side.index) + "/" + LATE,
-                            System.currentTimeMillis(),
-                            batch.origin,
-                            LATE,
-                            justThisSpan(resourceSpans, scopeSpans, span));
-                }
-                index += count;
-            }
+        if (kept[0] == null) {
+            throw new IllegalStateException(
+                    "no span " + side.index + " in the record " + batch.origin + " it came from");
         }
-        throw new IllegalStateException(
-                "no span " + side.index + " in the record " + batch.origin + " it came from");
-    }
-
-    /**
-     * A dead letter's payload stays in the input format: an ExportTraceServiceRequest holding just
-     * that span, with its resource and scope (and their schema URLs).
-     */
-    private static byte[] justThisSpan(
-            ResourceSpans resourceSpans, ScopeSpans scopeSpans, Span span) {
-        return ExportTraceServiceRequest.newBuilder()
-                .addResourceSpans(
-                        ResourceSpans.newBuilder()
-                                .setResource(resourceSpans.getResource())
-                                .setSchemaUrl(resourceSpans.getSchemaUrl())
-                                .addScopeSpans(
-                                        ScopeSpans.newBuilder()
-                                                .setScope(scopeSpans.getScope())
-                                                .setSchemaUrl(scopeSpans.getSchemaUrl())
-                                                .addSpans(span)))
-                .build()
-                .toByteArray();
+        return new DeadLetter(
+                deadLetterId(batch.origin, side.index) + "/" + LATE,
+                System.currentTimeMillis(),
+                batch.origin,
+                LATE,
+                kept[0]);
     }
 
     /**
      * The request id of a pairing key: hex trace id, a dash, hex span id; empty when either id is
      * missing or all zeros (invalid in OpenTelemetry), so that the side is never paired.
      */
-    static String requestId(ByteString traceId, ByteString spanId) {
-        if (!isValidId(traceId) || !isValidId(spanId)) {
+    private static String requestId(
+            byte[] buffer, int traceAt, int traceLength, int spanAt, int spanLength) {
+        if (!isValidId(buffer, traceAt, traceLength) || !isValidId(buffer, spanAt, spanLength)) {
             return "";
         }
-        int traceLength = traceId.size();
-        char[] chars = new char[2 * traceLength + 1 + 2 * spanId.size()];
-        int at = appendHex(traceId, chars, 0);
+        char[] chars = new char[2 * traceLength + 1 + 2 * spanLength];
+        int at = appendHex(buffer, traceAt, traceLength, chars, 0);
         chars[at++] = '-';
-        appendHex(spanId, chars, at);
+        appendHex(buffer, spanAt, spanLength, chars, at);
         return new String(chars);
     }
 
-    private static boolean isValidId(ByteString id) {
-        for (int i = 0; i < id.size(); i++) {
-            if (id.byteAt(i) != 0) {
+    private static boolean isValidId(byte[] buffer, int at, int length) {
+        for (int i = at; i < at + length; i++) {
+            if (buffer[i] != 0) {
                 return true;
             }
         }
         return false;
     }
 
-    private static int appendHex(ByteString bytes, char[] chars, int at) {
-        for (int i = 0; i < bytes.size(); i++) {
-            int b = bytes.byteAt(i) & 0xff;
+    private static int appendHex(byte[] buffer, int from, int length, char[] chars, int at) {
+        for (int i = from; i < from + length; i++) {
+            int b = buffer[i] & 0xff;
             chars[at++] = HEX[b >>> 4];
             chars[at++] = HEX[b & 0xf];
         }
@@ -301,10 +295,10 @@ public final class SpanDecoder {
     }
 
     /** A span id's (up to) 8 bytes as a big-endian long. */
-    static long idBits(ByteString spanId) {
+    private static long idBits(byte[] buffer, int at, int length) {
         long bits = 0;
-        for (int i = 0; i < Math.min(8, spanId.size()); i++) {
-            bits = bits << 8 | (spanId.byteAt(i) & 0xff);
+        for (int i = at; i < at + Math.min(8, length); i++) {
+            bits = bits << 8 | (buffer[i] & 0xff);
         }
         return bits;
     }

@@ -5,6 +5,8 @@ import io.meshflow.decode.Side;
 import io.meshflow.decode.SideBatch;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
@@ -16,6 +18,12 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import io.opentelemetry.proto.trace.v1.Status;
 import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -496,6 +504,97 @@ class SpanDecoderTest {
                 .isEqualTo("2.20.0");
         assertThat(kept.getResourceSpans(0).getScopeSpans(0).getSpansList())
                 .containsExactly(server().build());
+    }
+
+    /** A message's fields in reverse order: valid protobuf, though no SDK writes it so. */
+    private static byte[] reversed(byte[] message) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(message);
+        List<byte[]> fields = new ArrayList<>();
+        int start = 0;
+        int tag;
+        while ((tag = in.readTag()) != 0) {
+            in.skipField(tag);
+            fields.add(Arrays.copyOfRange(message, start, in.getTotalBytesRead()));
+            start = in.getTotalBytesRead();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = fields.size() - 1; i >= 0; i--) {
+            out.write(fields.get(i));
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] field(int number, byte[]... parts) throws IOException {
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            content.write(part);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CodedOutputStream o = CodedOutputStream.newInstance(out);
+        o.writeByteArray(number, content.toByteArray());
+        o.flush();
+        return out.toByteArray();
+    }
+
+    @Test
+    void fieldsInAnyOrderMakeTheSameSide() throws IOException {
+        Resource ratings = resource("ratings", attribute("service.instance.id", "ratings-1"));
+        Span.Builder span =
+                server().addAttributes(attribute("http.request.method", "GET"))
+                        .addAttributes(attribute("http.route", "/ratings/{id}"))
+                        .addAttributes(attribute("http.response.status_code", 500))
+                        .setStatus(
+                                Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR));
+        ResourceSpans.Builder inOrder = resourceSpans(ratings, span);
+        ScopeSpans scopeSpans = inOrder.getScopeSpans(0);
+        // spans before their scope, scope spans before their resource, attributes before the kind
+        byte[] shuffled =
+                field(
+                        1,
+                        field(
+                                2,
+                                field(2, reversed(span.build().toByteArray())),
+                                field(1, scopeSpans.getScope().toByteArray())),
+                        field(1, reversed(ratings.toByteArray())));
+
+        SideBatch expected = SpanDecoder.decode(record(inOrder), "o", 1L);
+        SideBatch actual = SpanDecoder.decode(shuffled, "o", 1L);
+
+        assertThat(actual.sides).hasSize(1);
+        assertThat(actual.sides[0]).usingRecursiveComparison().isEqualTo(expected.sides[0]);
+        assertThat(actual.sides[0].success).isFalse();
+        assertThat(parse(SpanDecoder.lateDeadLetter(actual, actual.sides[0]).payload))
+                .as("the record held just that span, with its resource and scope")
+                .isEqualTo(parse(shuffled));
+    }
+
+    @Test
+    void aNameThatIsNotUtf8MakesTheRecordUndecodableOnlyWhereASideReadsIt() throws IOException {
+        byte[] notUtf8 = {(byte) 0xc3, 0x28};
+        byte[] scopeSpans = field(2, field(2, server().build().toByteArray()));
+        byte[] badServiceName =
+                field(
+                        1,
+                        field(1, field(1, "service.name".getBytes()), field(2, field(1, notUtf8))));
+        SideBatch bad = SpanDecoder.decode(field(1, badServiceName, scopeSpans), "o", 1L);
+        assertThat(bad.sides).isEmpty();
+        assertThat(bad.deadLetters)
+                .singleElement()
+                .satisfies(d -> assertThat(d.reason).startsWith("undecodable: "));
+
+        // an attribute no side reads is passed over unread, like the span's events and links
+        byte[] badUserAgent =
+                field(
+                        1,
+                        resource("ratings").toByteArray(),
+                        field(
+                                1,
+                                field(1, "user_agent.original".getBytes()),
+                                field(2, field(1, notUtf8))));
+        SideBatch fine = SpanDecoder.decode(field(1, badUserAgent, scopeSpans), "o", 1L);
+        assertThat(fine.sides)
+                .singleElement()
+                .satisfies(s -> assertThat(s.destService).isEqualTo("ratings"));
     }
 
     private static ExportTraceServiceRequest parse(byte[] payload) {
