@@ -1,7 +1,6 @@
 package io.meshflow.decode.otlp;
 
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 
 import java.io.IOException;
@@ -29,39 +28,33 @@ final class ResourceNames {
     }
 
     /** From a serialized {@code Resource}. */
-    static ResourceNames read(byte[] buffer, int at, int length)
-            throws InvalidProtocolBufferException {
+    static ResourceNames read(byte[] buffer, int at, int length) throws IOException {
         String service = "";
         String instanceId = "";
         String podName = "";
         String hostName = "";
         KeyValueReader attribute = new KeyValueReader();
-        try {
-            CodedInputStream in = CodedInputStream.newInstance(buffer, at, length);
-            int tag;
-            while ((tag = in.readTag()) != 0) {
-                if (tag != ATTRIBUTES) {
-                    in.skipField(tag);
-                    continue;
-                }
-                int attributeLength = in.readRawVarint32();
-                KeyValueReader a =
-                        attribute.at(buffer, at + in.getTotalBytesRead(), attributeLength);
-                in.skipRawBytes(attributeLength);
-                if (a.keyIs(SERVICE_NAME)) {
-                    service = a.text();
-                } else if (a.keyIs(SERVICE_INSTANCE_ID)) {
-                    instanceId = a.text();
-                } else if (a.keyIs(K8S_POD_NAME)) {
-                    podName = a.text();
-                } else if (a.keyIs(HOST_NAME)) {
-                    hostName = a.text();
-                }
+        CodedInputStream in = CodedInputStream.newInstance(buffer, at, length);
+        int tag;
+        while ((tag = in.readTag()) != 0) {
+            if (tag != ATTRIBUTES) {
+                in.skipField(tag);
+                continue;
             }
-        } catch (InvalidProtocolBufferException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new IllegalStateException("reading a byte array cannot fail otherwise", e);
+            int attributeLength = in.readRawVarint32();
+            int attributeAt = at + in.getTotalBytesRead();
+            // checks the length against the bytes left before the attribute is looked into
+            in.skipRawBytes(attributeLength);
+            KeyValueReader a = attribute.at(buffer, attributeAt, attributeLength);
+            if (a.keyIs(SERVICE_NAME)) {
+                service = a.text();
+            } else if (a.keyIs(SERVICE_INSTANCE_ID)) {
+                instanceId = a.text();
+            } else if (a.keyIs(K8S_POD_NAME)) {
+                podName = a.text();
+            } else if (a.keyIs(HOST_NAME)) {
+                hostName = a.text();
+            }
         }
         String instance =
                 !instanceId.isEmpty() ? instanceId : !podName.isEmpty() ? podName : hostName;

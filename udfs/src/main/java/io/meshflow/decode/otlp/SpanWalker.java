@@ -2,7 +2,6 @@ package io.meshflow.decode.otlp;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 
 import java.io.IOException;
@@ -155,7 +154,7 @@ final class SpanWalker {
     }
 
     /** The current span's resource: its service and instance, read once per resource. */
-    ResourceNames names() throws InvalidProtocolBufferException {
+    ResourceNames names() throws IOException {
         if (names == null) {
             names =
                     resourceAt < 0

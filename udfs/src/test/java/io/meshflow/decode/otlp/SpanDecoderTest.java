@@ -597,6 +597,37 @@ class SpanDecoderTest {
                 .satisfies(s -> assertThat(s.destService).isEqualTo("ratings"));
     }
 
+    @Test
+    void everyCutOrCorruptedRecordIsStillAccountedFor() {
+        byte[] whole =
+                record(
+                        resourceSpans(
+                                resource("reviews", attribute("host.name", "node-1")),
+                                client().addAttributes(attribute("peer.service", "ratings")),
+                                span(SpanKind.SPAN_KIND_INTERNAL, "0000000000000001", null)),
+                        resourceSpans(
+                                resource("ratings"),
+                                server().addAttributes(attribute("http.route", "/r"))));
+        for (int cut = 0; cut < whole.length; cut++) {
+            assertAccountedFor(Arrays.copyOf(whole, cut));
+        }
+        for (int at = 0; at < whole.length; at++) {
+            byte[] corrupted = whole.clone();
+            corrupted[at] ^= (byte) 0xff;
+            assertAccountedFor(corrupted);
+        }
+    }
+
+    /** Decoding never throws, and every record ends as sides, ignored spans or dead letters. */
+    private static void assertAccountedFor(byte[] record) {
+        SideBatch batch = SpanDecoder.decode(record, "o", 1L);
+        assertThat(batch.sides.length + batch.ignoredSpanStarts.length + batch.deadLetters.length)
+                .isPositive();
+        for (DeadLetter deadLetter : batch.deadLetters) {
+            assertThat(deadLetter.payload).isNotNull();
+        }
+    }
+
     private static ExportTraceServiceRequest parse(byte[] payload) {
         try {
             return ExportTraceServiceRequest.parseFrom(payload);
