@@ -38,6 +38,19 @@ public class Side {
     /** It came after its bucket was forgotten: counted in pipeline_stats.late_sides only. */
     public boolean late;
 
+    /**
+     * The request id alone is the pairing key: true for sides of OpenTelemetry spans (SPEC 1.3),
+     * whose two sides do not agree on the service names (a SERVER span does not name its caller, a
+     * CLIENT span names its callee as it knows it). False for SkyWalking sides (SPEC 3).
+     */
+    public boolean keyedByRequestId;
+
+    /**
+     * The reporting span's own id (its 8 bytes, big-endian) when {@link #keyedByRequestId}, else 0.
+     * It tells a redelivered span (same id) from a retry attempt under the same key (another id).
+     */
+    public long spanId;
+
     public Side() {}
 
     public Side copy() {
@@ -56,6 +69,8 @@ public class Side {
         c.client = client;
         c.index = index;
         c.late = late;
+        c.keyedByRequestId = keyedByRequestId;
+        c.spanId = spanId;
         return c;
     }
 
@@ -67,18 +82,25 @@ public class Side {
         return client == other.client
                 && startTime == other.startTime
                 && sourceInstance.equals(other.sourceInstance)
-                && destInstance.equals(other.destInstance);
+                && destInstance.equals(other.destInstance)
+                && spanId == other.spanId;
     }
 
     /**
      * A 64-bit fingerprint of what makes a side unique within its pairing key: detect point, start
-     * time and both instances. Settled calls remember only these, which keeps their state small.
+     * time and both instances, and for a span also its span id (a redelivered span has the same id,
+     * a retry attempt another one even when it starts in the same ms on the same instance). Settled
+     * calls remember only these, which keeps their state small. SkyWalking sides hash as they
+     * always did, so fingerprints kept in state stay valid.
      */
     public long fingerprint() {
         long h = client ? 0x9E3779B97F4A7C15L : 0xC2B2AE3D27D4EB4FL;
         h = mix(h ^ startTime);
         h = mix(h ^ sourceInstance.hashCode());
         h = mix(h ^ ((long) destInstance.hashCode() << 32 | (destInstance.length() & 0xffffffffL)));
+        if (keyedByRequestId) {
+            h = mix(h ^ spanId);
+        }
         return h;
     }
 

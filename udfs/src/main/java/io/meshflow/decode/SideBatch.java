@@ -8,9 +8,17 @@ package io.meshflow.decode;
 public class SideBatch {
     private static final Side[] NO_SIDES = new Side[0];
     private static final DeadLetter[] NO_DEAD_LETTERS = new DeadLetter[0];
+    private static final long[] NO_TIMES = new long[0];
 
     public Side[] sides = NO_SIDES;
     public DeadLetter[] deadLetters = NO_DEAD_LETTERS;
+
+    /**
+     * Start times (ms since epoch, UTC) of the spans that are not calls between services (SPEC 1.3:
+     * OpenTelemetry spans of kind INTERNAL, PRODUCER, CONSUMER or unspecified), one per span, to
+     * count in pipeline_stats.ignored_spans in their minute. Shared and empty when there are none.
+     */
+    public long[] ignoredSpanStarts = NO_TIMES;
 
     /** The earliest start time among the sides, or Long.MIN_VALUE when there are none. */
     public long eventTime = Long.MIN_VALUE;

@@ -17,12 +17,18 @@ import java.util.Map;
 
 /**
  * Serializes {@link Side}, the record every side crosses the pairing shuffle as (and pairing keeps
- * in state). Format version 1: strings as length-prefixed UTF-8, then the numbers and flags.
+ * in state). Format version 1: strings as length-prefixed UTF-8, then the numbers and flags; a side
+ * keyed by its request id alone (an OpenTelemetry span's, flag bit 8) has its span id after the
+ * flags. A SkyWalking side is written exactly as before that flag existed, so sides kept in state
+ * by an earlier version read back unchanged.
  */
 public final class SideSerializer extends TypeSerializerSingleton<Side> {
     private static final long serialVersionUID = 1L;
 
     public static final SideSerializer INSTANCE = new SideSerializer();
+
+    /** Flag bit: the side is keyed by its request id alone, and its span id follows the flags. */
+    private static final int KEYED_BY_REQUEST_ID = 8;
 
     @Override
     public boolean isImmutableType() {
@@ -62,7 +68,14 @@ public final class SideSerializer extends TypeSerializerSingleton<Side> {
         out.writeInt(s.latency);
         out.writeInt(s.responseCode);
         out.writeInt(s.index);
-        out.writeByte((s.success ? 1 : 0) | (s.client ? 2 : 0) | (s.late ? 4 : 0));
+        out.writeByte(
+                (s.success ? 1 : 0)
+                        | (s.client ? 2 : 0)
+                        | (s.late ? 4 : 0)
+                        | (s.keyedByRequestId ? KEYED_BY_REQUEST_ID : 0));
+        if (s.keyedByRequestId) {
+            out.writeLong(s.spanId);
+        }
     }
 
     @Override
@@ -83,6 +96,10 @@ public final class SideSerializer extends TypeSerializerSingleton<Side> {
         s.success = (flags & 1) != 0;
         s.client = (flags & 2) != 0;
         s.late = (flags & 4) != 0;
+        s.keyedByRequestId = (flags & KEYED_BY_REQUEST_ID) != 0;
+        if (s.keyedByRequestId) {
+            s.spanId = in.readLong();
+        }
         return s;
     }
 
