@@ -1,12 +1,16 @@
 package io.meshflow.decode.otlp;
 
 import io.meshflow.decode.DeadLetter;
+import io.meshflow.decode.RecordDecoder;
 import io.meshflow.decode.Side;
 import io.meshflow.decode.SideBatch;
+import io.meshflow.decode.SideChecks;
+import io.meshflow.decode.WireCheck;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +30,8 @@ import java.util.List;
  * that is not well-formed protobuf where the fields a side needs are read does not decode; bytes in
  * fields no side needs (events, links, other attributes) are not looked at.
  */
-public final class SpanDecoder {
+public final class SpanDecoder implements RecordDecoder {
+    private static final long serialVersionUID = 1L;
 
     public static final String UNDECODABLE = "undecodable";
     public static final String EMPTY = "empty";
@@ -47,7 +52,11 @@ public final class SpanDecoder {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final DeadLetter[] NO_DEAD_LETTERS = new DeadLetter[0];
 
-    private SpanDecoder() {}
+    private final SideChecks checks;
+
+    public SpanDecoder(SideChecks checks) {
+        this.checks = checks;
+    }
 
     /**
      * Decodes one record.
@@ -56,7 +65,8 @@ public final class SpanDecoder {
      *     letters, with the span's position among all spans of the record ({@code origin#index})
      * @param receivedAt when it was read, ms since epoch
      */
-    public static SideBatch decode(byte[] payload, String origin, long receivedAt) {
+    @Override
+    public SideBatch decode(byte[] payload, String origin, long receivedAt) {
         Collected collected = new Collected(origin, receivedAt);
         int spans;
         try {
@@ -88,7 +98,7 @@ public final class SpanDecoder {
     }
 
     /** What one walk over a record finds. */
-    private static final class Collected implements SpanWalker.Visitor {
+    private final class Collected implements SpanWalker.Visitor {
         final String origin;
         final long receivedAt;
         Side[] sides = new Side[8];
@@ -114,7 +124,18 @@ public final class SpanDecoder {
                 return true;
             }
             ResourceNames names = walker.names();
-            String invalid = validate(span, names);
+            String invalid = validate(span, names, receivedAt);
+            Side side = null;
+            if (invalid == null) {
+                side = toSide(walker.buffer, span, names);
+                if (!SideChecks.validName(side.sourceService)
+                        || !SideChecks.validName(side.sourceInstance)
+                        || !SideChecks.validName(side.destService)
+                        || !SideChecks.validName(side.destInstance)
+                        || !SideChecks.validName(side.endpoint)) {
+                    invalid = SideChecks.INVALID_NAME;
+                }
+            }
             if (invalid != null) {
                 if (deadLetters == null) {
                     deadLetters = new ArrayList<>(1);
@@ -131,13 +152,18 @@ public final class SpanDecoder {
             if (sideCount == sides.length) {
                 sides = Arrays.copyOf(sides, 2 * sideCount);
             }
-            sides[sideCount++] = toSide(walker.buffer, span, names);
+            side.sourceService = SideChecks.stored(side.sourceService);
+            side.sourceInstance = SideChecks.stored(side.sourceInstance);
+            side.destService = SideChecks.stored(side.destService);
+            side.destInstance = SideChecks.stored(side.destInstance);
+            side.endpoint = SideChecks.stored(side.endpoint);
+            sides[sideCount++] = side;
             return true;
         }
     }
 
     /** Why a CLIENT or SERVER span cannot be a side, or null when it can. */
-    private static String validate(ScannedSpan span, ResourceNames names) {
+    private String validate(ScannedSpan span, ResourceNames names, long receivedAt) {
         if (span.startNanos == 0) {
             return MISSING_START_TIME;
         }
@@ -149,7 +175,7 @@ public final class SpanDecoder {
             // a SERVER span's destination is its own service; a CLIENT span's is never empty
             return MISSING_DEST_SERVICE;
         }
-        return null;
+        return checks.startTimeProblem(millis(span.startNanos), receivedAt);
     }
 
     private static Side toSide(byte[] buffer, ScannedSpan span, ResourceNames names)
@@ -233,7 +259,8 @@ public final class SpanDecoder {
      * in: the span with its resource and scope, as {@code SideDecoder.lateDeadLetter} keeps a
      * SkyWalking side. Rare, so the record is read again rather than every side keeping its bytes.
      */
-    public static DeadLetter lateDeadLetter(SideBatch batch, Side side) {
+    @Override
+    public DeadLetter lateDeadLetter(SideBatch batch, Side side) {
         byte[][] kept = new byte[1][];
         try {
             new SpanWalker(batch.payload)
@@ -264,6 +291,21 @@ public final class SpanDecoder {
      * The request id of a pairing key: hex trace id, a dash, hex span id; empty when either id is
      * missing or all zeros (invalid in OpenTelemetry), so that the side is never paired.
      */
+    @Override
+    public boolean isRecord(InputStream bytes, int length) {
+        // ExportTraceServiceRequest: resource_spans = 1; the walk only for what passes
+        try {
+            bytes.mark(length);
+            if (!WireCheck.wellFormed(bytes, length, 1, 1)) {
+                return false;
+            }
+            bytes.reset();
+            return new SpanWalker(bytes.readNBytes(length)).walk((walker, span) -> true) > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static String requestId(
             byte[] buffer, int traceAt, int traceLength, int spanAt, int spanLength) {
         if (!isValidId(buffer, traceAt, traceLength) || !isValidId(buffer, spanAt, spanLength)) {

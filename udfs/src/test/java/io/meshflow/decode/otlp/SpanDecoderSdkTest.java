@@ -2,6 +2,7 @@ package io.meshflow.decode.otlp;
 
 import io.meshflow.decode.Side;
 import io.meshflow.decode.SideBatch;
+import io.meshflow.decode.SideChecks;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +40,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * decoded.
  */
 class SpanDecoderSdkTest {
+    /**
+     * Records read "at" fixed or zero times: a century of max-ahead keeps every test side valid.
+     */
+    private static final SpanDecoder SPANS =
+            new SpanDecoder(new SideChecks(Duration.ofDays(36_500)));
 
     /** 2026-01-01T10:00:00Z in ns. */
     private static final long T0 = 1_767_261_600_000_000_000L;
@@ -186,7 +193,7 @@ class SpanDecoderSdkTest {
         String placeOrderId = placeOrder.getSpanContext().getSpanId();
         String chargeId = charge.getSpanContext().getSpanId();
 
-        SideBatch batch = SpanDecoder.decode(marshal(spans), "traces/0/42", 7L);
+        SideBatch batch = SPANS.decode(marshal(spans), "traces/0/42", 7L);
 
         assertThat(batch.deadLetters).isEmpty();
         assertThat(batch.ignoredSpanStarts).containsExactly(T0 / MS);
@@ -247,12 +254,7 @@ class SpanDecoderSdkTest {
 
         // each side's index finds its own span again, as the late dead letter needs
         for (Side side : batch.sides) {
-            assertThat(
-                            SpanDecoder.decode(
-                                            SpanDecoder.lateDeadLetter(batch, side).payload,
-                                            "again",
-                                            0L)
-                                    .sides)
+            assertThat(SPANS.decode(SPANS.lateDeadLetter(batch, side).payload, "again", 0L).sides)
                     .singleElement()
                     .usingRecursiveComparison()
                     .ignoringFields("index")
@@ -282,7 +284,7 @@ class SpanDecoderSdkTest {
             call.end(T0 + attempt * 10 * MS + 3 * MS, TimeUnit.NANOSECONDS);
         }
 
-        SideBatch batch = SpanDecoder.decode(marshal(exporter.getFinishedSpanItems()), "o", 0L);
+        SideBatch batch = SPANS.decode(marshal(exporter.getFinishedSpanItems()), "o", 0L);
 
         assertThat(batch.sides).hasSize(4);
         assertThat(

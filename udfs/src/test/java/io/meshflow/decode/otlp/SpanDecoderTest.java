@@ -3,6 +3,7 @@ package io.meshflow.decode.otlp;
 import io.meshflow.decode.DeadLetter;
 import io.meshflow.decode.Side;
 import io.meshflow.decode.SideBatch;
+import io.meshflow.decode.SideChecks;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,6 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Hand-made OTLP records, one rule of SPEC 1.3 at a time. */
 class SpanDecoderTest {
+    /**
+     * Records read "at" fixed or zero times: a century of max-ahead keeps every test side valid.
+     */
+    private static final SpanDecoder SPANS =
+            new SpanDecoder(new SideChecks(Duration.ofDays(36_500)));
 
     /** 2026-01-01T10:00:01Z in ns. */
     private static final long START = 1_767_261_601_000_000_000L;
@@ -118,7 +125,7 @@ class SpanDecoderTest {
     }
 
     private static Side decodeOne(Resource resource, Span.Builder span) {
-        SideBatch batch = SpanDecoder.decode(record(resourceSpans(resource, span)), "o", 1L);
+        SideBatch batch = SPANS.decode(record(resourceSpans(resource, span)), "o", 1L);
         assertThat(batch.deadLetters).isEmpty();
         assertThat(batch.sides).hasSize(1);
         return batch.sides[0];
@@ -230,7 +237,7 @@ class SpanDecoderTest {
                                 server(),
                                 // the retry: same parent, same ms, same instance, another span
                                 span(SpanKind.SPAN_KIND_SERVER, "00f067aa0ba902b8", CLIENT_SPAN)));
-        SideBatch batch = SpanDecoder.decode(attempts, "o", 1L);
+        SideBatch batch = SPANS.decode(attempts, "o", 1L);
         Side first = batch.sides[0];
         Side retry = batch.sides[1];
         assertThat(retry.requestId).isEqualTo(first.requestId);
@@ -238,8 +245,7 @@ class SpanDecoderTest {
         assertThat(retry.fingerprint()).isNotEqualTo(first.fingerprint());
         assertThat(retry.sameReportAs(first)).isFalse();
 
-        Side redelivered =
-                SpanDecoder.decode(record(resourceSpans(ratings, server())), "p", 2L).sides[0];
+        Side redelivered = SPANS.decode(record(resourceSpans(ratings, server())), "p", 2L).sides[0];
         assertThat(redelivered.requestId).isEqualTo(first.requestId);
         assertThat(redelivered.fingerprint()).isEqualTo(first.fingerprint());
         assertThat(redelivered.sameReportAs(first)).isTrue();
@@ -260,7 +266,7 @@ class SpanDecoderTest {
                                 span(SpanKind.SPAN_KIND_UNSPECIFIED, "0000000000000004", null)
                                         .setStartTimeUnixNano(START + 3 * MS)));
 
-        SideBatch batch = SpanDecoder.decode(payload, "o", 1L);
+        SideBatch batch = SPANS.decode(payload, "o", 1L);
 
         assertThat(batch.ignoredSpanStarts)
                 .containsExactly(START / MS, START / MS + 61_000, START / MS + 2, START / MS + 3);
@@ -272,8 +278,8 @@ class SpanDecoderTest {
 
     @Test
     void aRecordWithoutIgnoredSpansSharesOneEmptyArray() {
-        SideBatch one = SpanDecoder.decode(record(resourceSpans(resource("a"), client())), "o", 1L);
-        SideBatch two = SpanDecoder.decode(record(resourceSpans(resource("b"), server())), "o", 1L);
+        SideBatch one = SPANS.decode(record(resourceSpans(resource("a"), client())), "o", 1L);
+        SideBatch two = SPANS.decode(record(resourceSpans(resource("b"), server())), "o", 1L);
         assertThat(one.ignoredSpanStarts).isEmpty();
         assertThat(one.ignoredSpanStarts).isSameAs(two.ignoredSpanStarts);
     }
@@ -396,7 +402,7 @@ class SpanDecoderTest {
         ResourceSpans.Builder second = resourceSpans(resource("ratings"), server(), noStart);
         ResourceSpans.Builder nameless = resourceSpans(resource(null), server());
 
-        SideBatch batch = SpanDecoder.decode(record(first, second, nameless), "t/1/9", 5L);
+        SideBatch batch = SPANS.decode(record(first, second, nameless), "t/1/9", 5L);
 
         assertThat(batch.sides).singleElement().satisfies(s -> assertThat(s.index).isEqualTo(2));
         assertThat(batch.ignoredSpanStarts).hasSize(1);
@@ -441,7 +447,7 @@ class SpanDecoderTest {
     @Test
     void aRecordThatDoesNotDecodeIsOneDeadLetterWithItsBytes() {
         byte[] garbage = {0x0a, 0x7f, 0x01, 0x02};
-        SideBatch batch = SpanDecoder.decode(garbage, "t/0/3", 9L);
+        SideBatch batch = SPANS.decode(garbage, "t/0/3", 9L);
 
         assertThat(batch.sides).isEmpty();
         assertThat(batch.deadLetters)
@@ -463,7 +469,7 @@ class SpanDecoderTest {
                     record(ResourceSpans.newBuilder().setResource(resource("reviews"))),
                     record(resourceSpans(resource("reviews")))
                 }) {
-            SideBatch batch = SpanDecoder.decode(empty, "t/0/4", 9L);
+            SideBatch batch = SPANS.decode(empty, "t/0/4", 9L);
             assertThat(batch.sides).isEmpty();
             assertThat(batch.deadLetters)
                     .singleElement()
@@ -480,7 +486,7 @@ class SpanDecoderTest {
     void aLateSidesDeadLetterHoldsItsSpanWithResourceAndScope() {
         Resource ratings = resource("ratings");
         SideBatch batch =
-                SpanDecoder.decode(
+                SPANS.decode(
                         record(
                                 resourceSpans(resource("reviews"), client()),
                                 resourceSpans(
@@ -492,7 +498,7 @@ class SpanDecoderTest {
         Side server = batch.sides[1];
         assertThat(server.index).isEqualTo(2);
 
-        DeadLetter late = SpanDecoder.lateDeadLetter(batch, server);
+        DeadLetter late = SPANS.lateDeadLetter(batch, server);
 
         assertThat(late.id).isEqualTo("t/2/8#2/late");
         assertThat(late.reason).isEqualTo("late");
@@ -507,6 +513,30 @@ class SpanDecoderTest {
     }
 
     /** A message's fields in reverse order: valid protobuf, though no SDK writes it so. */
+    @Test
+    void theChecksEveryFormatSharesApplyToSpans() {
+        SpanDecoder decoder = new SpanDecoder(new SideChecks(Duration.ofMinutes(15)));
+        long now = START / MS;
+        byte[] record =
+                record(
+                        resourceSpans(
+                                resource("checkout"),
+                                client().setStartTimeUnixNano(START).setEndTimeUnixNano(START + MS),
+                                client().setSpanId(id("0000000000000002"))
+                                        .setStartTimeUnixNano(START + 20 * 60_000 * MS)
+                                        .setEndTimeUnixNano(START + 20 * 60_000 * MS + MS)),
+                        resourceSpans(resource("pay\u0000ments"), server()));
+
+        SideBatch batch = decoder.decode(record, "o", now);
+
+        assertThat(batch.sides).hasSize(1);
+        assertThat(batch.deadLetters)
+                .extracting(d -> d.reason)
+                .containsExactly(SideChecks.FUTURE_START_TIME, SideChecks.INVALID_NAME);
+        Side longNamed = decodeOne(resource("s".repeat(600)), server());
+        assertThat(longNamed.destService).isEqualTo("s".repeat(512));
+    }
+
     private static byte[] reversed(byte[] message) throws IOException {
         CodedInputStream in = CodedInputStream.newInstance(message);
         List<byte[]> fields = new ArrayList<>();
@@ -557,13 +587,13 @@ class SpanDecoderTest {
                                 field(1, scopeSpans.getScope().toByteArray())),
                         field(1, reversed(ratings.toByteArray())));
 
-        SideBatch expected = SpanDecoder.decode(record(inOrder), "o", 1L);
-        SideBatch actual = SpanDecoder.decode(shuffled, "o", 1L);
+        SideBatch expected = SPANS.decode(record(inOrder), "o", 1L);
+        SideBatch actual = SPANS.decode(shuffled, "o", 1L);
 
         assertThat(actual.sides).hasSize(1);
         assertThat(actual.sides[0]).usingRecursiveComparison().isEqualTo(expected.sides[0]);
         assertThat(actual.sides[0].success).isFalse();
-        assertThat(parse(SpanDecoder.lateDeadLetter(actual, actual.sides[0]).payload))
+        assertThat(parse(SPANS.lateDeadLetter(actual, actual.sides[0]).payload))
                 .as("the record held just that span, with its resource and scope")
                 .isEqualTo(parse(shuffled));
     }
@@ -576,7 +606,7 @@ class SpanDecoderTest {
                 field(
                         1,
                         field(1, field(1, "service.name".getBytes()), field(2, field(1, notUtf8))));
-        SideBatch bad = SpanDecoder.decode(field(1, badServiceName, scopeSpans), "o", 1L);
+        SideBatch bad = SPANS.decode(field(1, badServiceName, scopeSpans), "o", 1L);
         assertThat(bad.sides).isEmpty();
         assertThat(bad.deadLetters)
                 .singleElement()
@@ -591,7 +621,7 @@ class SpanDecoderTest {
                                 1,
                                 field(1, "user_agent.original".getBytes()),
                                 field(2, field(1, notUtf8))));
-        SideBatch fine = SpanDecoder.decode(field(1, badUserAgent, scopeSpans), "o", 1L);
+        SideBatch fine = SPANS.decode(field(1, badUserAgent, scopeSpans), "o", 1L);
         assertThat(fine.sides)
                 .singleElement()
                 .satisfies(s -> assertThat(s.destService).isEqualTo("ratings"));
@@ -620,7 +650,7 @@ class SpanDecoderTest {
 
     /** Decoding never throws, and every record ends as sides, ignored spans or dead letters. */
     private static void assertAccountedFor(byte[] record) {
-        SideBatch batch = SpanDecoder.decode(record, "o", 1L);
+        SideBatch batch = SPANS.decode(record, "o", 1L);
         assertThat(batch.sides.length + batch.ignoredSpanStarts.length + batch.deadLetters.length)
                 .isPositive();
         for (DeadLetter deadLetter : batch.deadLetters) {

@@ -3,6 +3,7 @@ package io.meshflow.decode.skywalking;
 import io.meshflow.decode.DeadLetter;
 import io.meshflow.decode.Side;
 import io.meshflow.decode.SideBatch;
+import io.meshflow.decode.SideChecks;
 import io.meshflow.proto.DetectPoint;
 import io.meshflow.proto.HTTPServiceMeshMetric;
 import io.meshflow.proto.HTTPServiceMeshMetrics;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -186,6 +189,62 @@ class SideDecoderTest {
         assertThat(Sides.DECODER.decode(new byte[0], "o", 1L).deadLetters)
                 .singleElement()
                 .satisfies(d -> assertThat(d.reason).isEqualTo("empty"));
+    }
+
+    @Test
+    void aSideStartingTooFarAheadOfTheClockIsADeadLetterAndDoesNotMoveEventTime() {
+        SideDecoder decoder = new SideDecoder(new SideChecks(Duration.ofMinutes(15)));
+        long now = 1_767_261_601_000L;
+        ServiceMeshMetrics record =
+                ServiceMeshMetrics.newBuilder()
+                        .setHttpMetrics(
+                                HTTPServiceMeshMetrics.newBuilder()
+                                        .addMetrics(side().setStartTime(now))
+                                        .addMetrics(side().setStartTime(now + 16 * 60_000))
+                                        .addMetrics(side().setStartTime(Long.MAX_VALUE)))
+                        .build();
+
+        SideBatch batch = decoder.decode(record.toByteArray(), "t/0/1", now);
+
+        assertThat(batch.sides).extracting(s -> s.startTime).containsExactly(now);
+        assertThat(batch.eventTime).isEqualTo(now);
+        assertThat(batch.deadLetters)
+                .extracting(d -> d.id + " " + d.reason)
+                .containsExactly("t/0/1#1 future-start-time", "t/0/1#2 future-start-time");
+    }
+
+    @Test
+    void aNameHoldingUPlus0000MakesTheSideAnInvalidNameDeadLetter() {
+        for (HTTPServiceMeshMetric.Builder bad :
+                List.of(
+                        side().setSourceServiceName("a\u0000"),
+                        side().setSourceServiceInstance("\u0000"),
+                        side().setDestServiceName("b\u0000b"),
+                        side().setDestServiceInstance("x\u0000"),
+                        side().setEndpoint("GET:/\u0000"))) {
+            SideBatch batch = Sides.DECODER.decode(message(bad).toByteArray(), "o", 1L);
+            assertThat(batch.sides).isEmpty();
+            assertThat(batch.deadLetters)
+                    .singleElement()
+                    .satisfies(d -> assertThat(d.reason).isEqualTo(SideChecks.INVALID_NAME));
+        }
+    }
+
+    @Test
+    void namesLongerThan512BytesAreCut() {
+        String endpoint = "GET:/" + "é".repeat(400);
+        Side side =
+                Sides.DECODER.decode(
+                                message(
+                                                side().setEndpoint(endpoint)
+                                                        .setDestServiceName("b".repeat(700)))
+                                        .toByteArray(),
+                                "o",
+                                1L)
+                        .sides[0];
+
+        assertThat(side.endpoint).isEqualTo(SideChecks.stored(endpoint)).hasSize(5 + 253);
+        assertThat(side.destService).isEqualTo("b".repeat(512));
     }
 
     private static HTTPServiceMeshMetric.Builder side() {
