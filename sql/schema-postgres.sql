@@ -1,11 +1,13 @@
 -- meshflow schema for PostgreSQL. The job runs these statements at start (each creates what is missing);
 -- they also serve as init scripts (docker/). Times are UTC. See ../shared/SPEC.md section 4.
+-- Generated from io.meshflow.sink.OutputTables: do not edit; to regenerate, run
+-- ./mvnw -B -ntp -pl udfs test -Dtest=SchemaFilesTest -Dmeshflow.regenerateSchema=true
 
 -- Node metrics of each service, as the destination of calls (server's view when there is one).
 CREATE TABLE IF NOT EXISTS service_metrics (
-    granularity TEXT NOT NULL,
-    bucket_start TIMESTAMP NOT NULL,
-    service TEXT NOT NULL,
+    granularity TEXT NOT NULL, -- minute, hour or day
+    bucket_start TIMESTAMP NOT NULL, -- start of the bucket, UTC
+    service TEXT NOT NULL, -- the called service
     calls BIGINT NOT NULL,
     errors BIGINT NOT NULL,
     latency_sum_ms BIGINT NOT NULL,
@@ -26,10 +28,10 @@ CREATE TABLE IF NOT EXISTS service_metrics (
 
 -- Node metrics of each destination instance; calls without a destination instance are left out.
 CREATE TABLE IF NOT EXISTS instance_metrics (
-    granularity TEXT NOT NULL,
-    bucket_start TIMESTAMP NOT NULL,
-    service TEXT NOT NULL,
-    instance TEXT NOT NULL,
+    granularity TEXT NOT NULL, -- minute, hour or day
+    bucket_start TIMESTAMP NOT NULL, -- start of the bucket, UTC
+    service TEXT NOT NULL, -- the called service
+    instance TEXT NOT NULL, -- the called instance
     calls BIGINT NOT NULL,
     errors BIGINT NOT NULL,
     latency_sum_ms BIGINT NOT NULL,
@@ -50,10 +52,10 @@ CREATE TABLE IF NOT EXISTS instance_metrics (
 
 -- Node metrics of each endpoint of a destination service; calls without an endpoint are left out.
 CREATE TABLE IF NOT EXISTS endpoint_metrics (
-    granularity TEXT NOT NULL,
-    bucket_start TIMESTAMP NOT NULL,
-    service TEXT NOT NULL,
-    endpoint TEXT NOT NULL,
+    granularity TEXT NOT NULL, -- minute, hour or day
+    bucket_start TIMESTAMP NOT NULL, -- start of the bucket, UTC
+    service TEXT NOT NULL, -- the called service
+    endpoint TEXT NOT NULL, -- the called endpoint
     calls BIGINT NOT NULL,
     errors BIGINT NOT NULL,
     latency_sum_ms BIGINT NOT NULL,
@@ -74,10 +76,10 @@ CREATE TABLE IF NOT EXISTS endpoint_metrics (
 
 -- Topology: calls from one service to another (client's view when there is one).
 CREATE TABLE IF NOT EXISTS service_edges (
-    granularity TEXT NOT NULL,
-    bucket_start TIMESTAMP NOT NULL,
-    source_service TEXT NOT NULL,
-    dest_service TEXT NOT NULL,
+    granularity TEXT NOT NULL, -- minute, hour or day
+    bucket_start TIMESTAMP NOT NULL, -- start of the bucket, UTC
+    source_service TEXT NOT NULL, -- the caller, 'unknown' for callers without a name
+    dest_service TEXT NOT NULL, -- the called service
     calls BIGINT NOT NULL,
     errors BIGINT NOT NULL,
     latency_sum_ms BIGINT NOT NULL,
@@ -106,12 +108,12 @@ CREATE TABLE IF NOT EXISTS service_edges (
 
 -- Topology between instances; calls where either instance is empty are left out.
 CREATE TABLE IF NOT EXISTS instance_edges (
-    granularity TEXT NOT NULL,
-    bucket_start TIMESTAMP NOT NULL,
-    source_service TEXT NOT NULL,
-    source_instance TEXT NOT NULL,
-    dest_service TEXT NOT NULL,
-    dest_instance TEXT NOT NULL,
+    granularity TEXT NOT NULL, -- minute, hour or day
+    bucket_start TIMESTAMP NOT NULL, -- start of the bucket, UTC
+    source_service TEXT NOT NULL, -- the caller, 'unknown' for callers without a name
+    source_instance TEXT NOT NULL, -- the calling instance
+    dest_service TEXT NOT NULL, -- the called service
+    dest_instance TEXT NOT NULL, -- the called instance
     calls BIGINT NOT NULL,
     errors BIGINT NOT NULL,
     latency_sum_ms BIGINT NOT NULL,
@@ -133,7 +135,7 @@ CREATE TABLE IF NOT EXISTS instance_edges (
 
 -- Every service named in calls: mesh (reported a side), external (never reported one) or unknown (callers without a name).
 CREATE TABLE IF NOT EXISTS services (
-    service TEXT NOT NULL,
+    service TEXT NOT NULL, -- a service named in calls
     kind TEXT NOT NULL,
     first_seen TIMESTAMP NOT NULL,
     last_seen TIMESTAMP NOT NULL,
@@ -142,8 +144,8 @@ CREATE TABLE IF NOT EXISTS services (
 
 -- What the job saw: sides (duplicates and late ones included) in the bucket of their own startTime, calls in the call's bucket.
 CREATE TABLE IF NOT EXISTS pipeline_stats (
-    granularity TEXT NOT NULL,
-    bucket_start TIMESTAMP NOT NULL,
+    granularity TEXT NOT NULL, -- minute, hour or day
+    bucket_start TIMESTAMP NOT NULL, -- start of the bucket, UTC
     sides BIGINT NOT NULL,
     duplicate_sides BIGINT NOT NULL,
     late_sides BIGINT NOT NULL,
@@ -155,7 +157,7 @@ CREATE TABLE IF NOT EXISTS pipeline_stats (
 
 -- Input that could not be counted, kept whole: undecodable records, TCP batches, invalid and late sides.
 CREATE TABLE IF NOT EXISTS dead_letters (
-    id TEXT NOT NULL,
+    id TEXT NOT NULL, -- where the input was read: the same on a replay
     received_at TIMESTAMP NOT NULL,
     origin TEXT NOT NULL,
     reason TEXT NOT NULL,

@@ -23,8 +23,51 @@ public final class CallRouter implements Serializable {
      */
     @FunctionalInterface
     public interface Rows {
+        /** The row of {@code table} whose names are, in order, MetricKey's {@code name1..name4}. */
         MetricsAccumulator row(
                 Table table, long minuteStart, String n1, String n2, String n3, String n4);
+
+        default MetricsAccumulator serviceMetrics(long minuteStart, String service) {
+            return row(Table.SERVICE_METRICS, minuteStart, service, "", "", "");
+        }
+
+        default MetricsAccumulator instanceMetrics(
+                long minuteStart, String service, String instance) {
+            return row(Table.INSTANCE_METRICS, minuteStart, service, instance, "", "");
+        }
+
+        default MetricsAccumulator endpointMetrics(
+                long minuteStart, String service, String endpoint) {
+            return row(Table.ENDPOINT_METRICS, minuteStart, service, endpoint, "", "");
+        }
+
+        default MetricsAccumulator serviceEdges(
+                long minuteStart, String sourceService, String destService) {
+            return row(Table.SERVICE_EDGES, minuteStart, sourceService, destService, "", "");
+        }
+
+        default MetricsAccumulator instanceEdges(
+                long minuteStart,
+                String sourceService,
+                String sourceInstance,
+                String destService,
+                String destInstance) {
+            return row(
+                    Table.INSTANCE_EDGES,
+                    minuteStart,
+                    sourceService,
+                    sourceInstance,
+                    destService,
+                    destInstance);
+        }
+
+        default MetricsAccumulator pipelineStats(long minuteStart) {
+            return row(Table.PIPELINE_STATS, minuteStart, "", "", "", "");
+        }
+
+        default MetricsAccumulator services(long minuteStart, String service) {
+            return row(Table.SERVICES, minuteStart, service, "", "", "");
+        }
     }
 
     private final ApdexThresholds apdex;
@@ -53,14 +96,13 @@ public final class CallRouter implements Serializable {
     private void routeCall(CallEvent e, Rows rows) {
         long minute = minute(e.callTime);
         countSides(e, rows);
-        MetricsAccumulator stats = rows.row(Table.PIPELINE_STATS, minute, "", "", "", "");
+        MetricsAccumulator stats = rows.pipelineStats(minute);
         long threshold = apdex.thresholdMs(e.destService);
 
         addNodeView(e, rows, minute, threshold);
 
         String source = e.sourceService.isEmpty() ? UNKNOWN : e.sourceService;
-        MetricsAccumulator edge =
-                rows.row(Table.SERVICE_EDGES, minute, source, e.destService, "", "");
+        MetricsAccumulator edge = rows.serviceEdges(minute, source, e.destService);
         edge.addCall(e.edgeLatency, e.edgeSuccess, e.edgeResponseCode, threshold);
         if (e.mtls) {
             edge.mtlsCalls++;
@@ -83,13 +125,8 @@ public final class CallRouter implements Serializable {
         }
         if (!e.sourceInstance.isEmpty() && !e.destInstance.isEmpty()) {
             MetricsAccumulator instanceEdge =
-                    rows.row(
-                            Table.INSTANCE_EDGES,
-                            minute,
-                            source,
-                            e.sourceInstance,
-                            e.destService,
-                            e.destInstance);
+                    rows.instanceEdges(
+                            minute, source, e.sourceInstance, e.destService, e.destInstance);
             instanceEdge.addCall(e.edgeLatency, e.edgeSuccess, e.edgeResponseCode, threshold);
             if (e.kind == CallEvent.Kind.PAIRED) {
                 instanceEdge.pairedCalls++;
@@ -102,8 +139,8 @@ public final class CallRouter implements Serializable {
                 e.sourceService.isEmpty()
                         ? ServiceKind.UNKNOWN
                         : clientReported ? ServiceKind.MESH : ServiceKind.EXTERNAL;
-        rows.row(Table.SERVICES, minute, source, "", "", "").seen(e.callTime, sourceKind);
-        rows.row(Table.SERVICES, minute, e.destService, "", "", "")
+        rows.services(minute, source).seen(e.callTime, sourceKind);
+        rows.services(minute, e.destService)
                 .seen(e.callTime, serverReported ? ServiceKind.MESH : ServiceKind.EXTERNAL);
     }
 
@@ -113,20 +150,19 @@ public final class CallRouter implements Serializable {
         countSides(e, rows);
         addNodeView(e, rows, minute, apdex.thresholdMs(e.destService));
         String source = e.sourceService.isEmpty() ? UNKNOWN : e.sourceService;
-        rows.row(Table.SERVICE_EDGES, minute, source, e.destService, "", "").serverRetries++;
-        rows.row(Table.SERVICES, minute, e.destService, "", "", "")
-                .seen(e.callTime, ServiceKind.MESH);
+        rows.serviceEdges(minute, source, e.destService).serverRetries++;
+        rows.services(minute, e.destService).seen(e.callTime, ServiceKind.MESH);
     }
 
     private static void addNodeView(CallEvent e, Rows rows, long minute, long threshold) {
-        rows.row(Table.SERVICE_METRICS, minute, e.destService, "", "", "")
+        rows.serviceMetrics(minute, e.destService)
                 .addCall(e.nodeLatency, e.nodeSuccess, e.nodeResponseCode, threshold);
         if (!e.destInstance.isEmpty()) {
-            rows.row(Table.INSTANCE_METRICS, minute, e.destService, e.destInstance, "", "")
+            rows.instanceMetrics(minute, e.destService, e.destInstance)
                     .addCall(e.nodeLatency, e.nodeSuccess, e.nodeResponseCode, threshold);
         }
         if (!e.endpoint.isEmpty()) {
-            rows.row(Table.ENDPOINT_METRICS, minute, e.destService, e.endpoint, "", "")
+            rows.endpointMetrics(minute, e.destService, e.endpoint)
                     .addCall(e.nodeLatency, e.nodeSuccess, e.nodeResponseCode, threshold);
         }
     }
@@ -142,7 +178,7 @@ public final class CallRouter implements Serializable {
     }
 
     private static MetricsAccumulator stats(Rows rows, long time) {
-        return rows.row(Table.PIPELINE_STATS, minute(time), "", "", "", "");
+        return rows.pipelineStats(minute(time));
     }
 
     private static long sideStart(CallEvent e) {

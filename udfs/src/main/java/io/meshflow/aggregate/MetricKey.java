@@ -6,6 +6,10 @@ import io.meshflow.time.Granularity;
  * The key of one output row: table, granularity, bucket and up to four names, which per table are
  * service | service, instance | service, endpoint | source, dest | source, source instance, dest,
  * dest instance | service (services) | none (pipeline_stats). Unused names are empty strings.
+ *
+ * <p>Build keys with the factory of their table and read the names with the accessor of their
+ * meaning ({@link #service()}, {@link #destInstance()}, ...). The fields {@code name1..name4} are
+ * the serialized form (a POJO in keyed state and on the shuffle) and keep their names for that.
  */
 public final class MetricKey {
     public Table table;
@@ -33,6 +37,115 @@ public final class MetricKey {
         this.name2 = name2;
         this.name3 = name3;
         this.name4 = name4;
+    }
+
+    public static MetricKey ofServiceMetrics(Granularity g, long bucketStart, String service) {
+        return new MetricKey(Table.SERVICE_METRICS, g, bucketStart, service, "", "", "");
+    }
+
+    public static MetricKey ofInstanceMetrics(
+            Granularity g, long bucketStart, String service, String instance) {
+        return new MetricKey(Table.INSTANCE_METRICS, g, bucketStart, service, instance, "", "");
+    }
+
+    public static MetricKey ofEndpointMetrics(
+            Granularity g, long bucketStart, String service, String endpoint) {
+        return new MetricKey(Table.ENDPOINT_METRICS, g, bucketStart, service, endpoint, "", "");
+    }
+
+    public static MetricKey ofServiceEdges(
+            Granularity g, long bucketStart, String sourceService, String destService) {
+        return new MetricKey(
+                Table.SERVICE_EDGES, g, bucketStart, sourceService, destService, "", "");
+    }
+
+    public static MetricKey ofInstanceEdges(
+            Granularity g,
+            long bucketStart,
+            String sourceService,
+            String sourceInstance,
+            String destService,
+            String destInstance) {
+        return new MetricKey(
+                Table.INSTANCE_EDGES,
+                g,
+                bucketStart,
+                sourceService,
+                sourceInstance,
+                destService,
+                destInstance);
+    }
+
+    public static MetricKey ofPipelineStats(Granularity g, long bucketStart) {
+        return new MetricKey(Table.PIPELINE_STATS, g, bucketStart, "", "", "", "");
+    }
+
+    /**
+     * A services row: one per service and minute, merged into one row per service by the upsert.
+     */
+    public static MetricKey ofServices(Granularity g, long bucketStart, String service) {
+        return new MetricKey(Table.SERVICES, g, bucketStart, service, "", "", "");
+    }
+
+    /** The service of a node table's row (the destination of its calls) or of a services row. */
+    public String service() {
+        return switch (table) {
+            case SERVICE_METRICS, INSTANCE_METRICS, ENDPOINT_METRICS, SERVICES -> name1;
+            default -> throw noSuchName("service");
+        };
+    }
+
+    /** The destination instance of an instance_metrics row. */
+    public String instance() {
+        if (table != Table.INSTANCE_METRICS) {
+            throw noSuchName("instance");
+        }
+        return name2;
+    }
+
+    /** The endpoint of an endpoint_metrics row. */
+    public String endpoint() {
+        if (table != Table.ENDPOINT_METRICS) {
+            throw noSuchName("endpoint");
+        }
+        return name2;
+    }
+
+    /** The calling service of an edge ({@code unknown} for callers without a name). */
+    public String sourceService() {
+        if (table != Table.SERVICE_EDGES && table != Table.INSTANCE_EDGES) {
+            throw noSuchName("sourceService");
+        }
+        return name1;
+    }
+
+    /** The calling instance of an instance_edges row. */
+    public String sourceInstance() {
+        if (table != Table.INSTANCE_EDGES) {
+            throw noSuchName("sourceInstance");
+        }
+        return name2;
+    }
+
+    /** The called service of an edge. */
+    public String destService() {
+        return switch (table) {
+            case SERVICE_EDGES -> name2;
+            case INSTANCE_EDGES -> name3;
+            default -> throw noSuchName("destService");
+        };
+    }
+
+    /** The called instance of an instance_edges row. */
+    public String destInstance() {
+        if (table != Table.INSTANCE_EDGES) {
+            throw noSuchName("destInstance");
+        }
+        return name4;
+    }
+
+    private IllegalStateException noSuchName(String name) {
+        return new IllegalStateException(table.sqlName() + " rows have no " + name);
     }
 
     /** The same row at a coarser granularity. */

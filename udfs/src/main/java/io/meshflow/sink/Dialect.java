@@ -11,7 +11,8 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * What differs between the two supported databases: timestamps, a few functions, the schema file.
+ * What differs between the two supported databases: timestamps, a few functions, the schema file
+ * (generated from {@link OutputTables}, with the column types of {@link SqlType}).
  */
 public enum Dialect {
     POSTGRES("GREATEST", "LEAST", "schema-postgres.sql"),
@@ -23,12 +24,12 @@ public enum Dialect {
 
     private final String greatest;
     private final String least;
-    private final String schemaResource;
+    private final String schemaFile;
 
-    Dialect(String greatest, String least, String schemaResource) {
+    Dialect(String greatest, String least, String schemaFile) {
         this.greatest = greatest;
         this.least = least;
-        this.schemaResource = schemaResource;
+        this.schemaFile = schemaFile;
     }
 
     /** The dialect of a JDBC URL, or an IllegalArgumentException naming the supported ones. */
@@ -49,12 +50,9 @@ public enum Dialect {
         return this == POSTGRES ? "org.postgresql.Driver" : "org.sqlite.JDBC";
     }
 
-    /**
-     * The classpath resource with this database's CREATE TABLE IF NOT EXISTS statements (from
-     * sql/).
-     */
-    public String schemaResource() {
-        return schemaResource;
+    /** The name of the file in sql/ with this database's schema, generated from OutputTables. */
+    public String schemaFile() {
+        return schemaFile;
     }
 
     /** UTC timestamps: PostgreSQL TIMESTAMP, SQLite text 'YYYY-MM-DD HH:MM:SS' (SPEC 4). */

@@ -35,20 +35,20 @@ class CallRouterTest {
 
         assertThat(rows.keySet())
                 .containsExactlyInAnyOrder(
-                        key(Table.SERVICE_METRICS, T0, "B"),
-                        key(Table.INSTANCE_METRICS, T0, "B", "B-1"),
-                        key(Table.ENDPOINT_METRICS, T0, "B", "GET:/items"),
-                        key(Table.SERVICE_EDGES, T0, "A", "B"),
-                        key(Table.INSTANCE_EDGES, T0, "A", "A-1", "B", "B-1"),
-                        key(Table.PIPELINE_STATS, T0),
-                        key(Table.SERVICES, T0, "A"),
-                        key(Table.SERVICES, T0, "B"));
+                        serviceMetrics(T0, "B"),
+                        instanceMetrics(T0, "B", "B-1"),
+                        endpointMetrics(T0, "B", "GET:/items"),
+                        serviceEdges(T0, "A", "B"),
+                        instanceEdges(T0, "A", "A-1", "B", "B-1"),
+                        pipelineStats(T0),
+                        services(T0, "A"),
+                        services(T0, "B"));
 
         for (MetricsAccumulator node :
                 new MetricsAccumulator[] {
-                    row(Table.SERVICE_METRICS, T0, "B"),
-                    row(Table.INSTANCE_METRICS, T0, "B", "B-1"),
-                    row(Table.ENDPOINT_METRICS, T0, "B", "GET:/items")
+                    row(serviceMetrics(T0, "B")),
+                    row(instanceMetrics(T0, "B", "B-1")),
+                    row(endpointMetrics(T0, "B", "GET:/items"))
                 }) {
             assertThat(node.calls).isEqualTo(1);
             assertThat(node.latencySumMs).as("server's latency").isEqualTo(100);
@@ -57,7 +57,7 @@ class CallRouterTest {
             assertThat(node.pairedCalls).as("edge counters stay out of node rows").isZero();
         }
 
-        MetricsAccumulator edge = row(Table.SERVICE_EDGES, T0, "A", "B");
+        MetricsAccumulator edge = row(serviceEdges(T0, "A", "B"));
         assertThat(edge.calls).isEqualTo(1);
         assertThat(edge.latencySumMs).as("client's latency").isEqualTo(700);
         assertThat(edge.apdexTolerating).as("T < 700 ms <= 4T").isEqualTo(1);
@@ -68,12 +68,12 @@ class CallRouterTest {
         assertThat(edge.overheadAvgMs()).isEqualTo(600.0);
         assertThat(edge.mtlsCalls).isEqualTo(1);
 
-        MetricsAccumulator instanceEdge = row(Table.INSTANCE_EDGES, T0, "A", "A-1", "B", "B-1");
+        MetricsAccumulator instanceEdge = row(instanceEdges(T0, "A", "A-1", "B", "B-1"));
         assertThat(instanceEdge.calls).isEqualTo(1);
         assertThat(instanceEdge.latencySumMs).isEqualTo(700);
         assertThat(instanceEdge.pairedCalls).isEqualTo(1);
 
-        MetricsAccumulator stats = row(Table.PIPELINE_STATS, T0);
+        MetricsAccumulator stats = row(pipelineStats(T0));
         assertThat(stats.sides).isEqualTo(2);
         assertThat(stats.pairedCalls).isEqualTo(1);
         assertThat(
@@ -83,10 +83,10 @@ class CallRouterTest {
                                 + stats.lateSides)
                 .isZero();
 
-        assertThat(row(Table.SERVICES, T0, "A").kind()).isEqualTo(ServiceKind.MESH);
-        assertThat(row(Table.SERVICES, T0, "B").kind()).isEqualTo(ServiceKind.MESH);
-        assertThat(row(Table.SERVICES, T0, "A").firstSeen).as("the call time").isEqualTo(T0 + 1000);
-        assertThat(row(Table.SERVICES, T0, "B").lastSeen).isEqualTo(T0 + 1000);
+        assertThat(row(services(T0, "A")).kind()).isEqualTo(ServiceKind.MESH);
+        assertThat(row(services(T0, "B")).kind()).isEqualTo(ServiceKind.MESH);
+        assertThat(row(services(T0, "A")).firstSeen).as("the call time").isEqualTo(T0 + 1000);
+        assertThat(row(services(T0, "B")).lastSeen).isEqualTo(T0 + 1000);
     }
 
     @Test
@@ -96,10 +96,10 @@ class CallRouterTest {
                         client("r1", "A", "B").code(200).build(),
                         server("r1", "A", "B").code(503).build()));
 
-        assertThat(row(Table.SERVICE_METRICS, T0, "B").errors).isEqualTo(1);
-        assertThat(row(Table.SERVICE_METRICS, T0, "B").status5xx).isEqualTo(1);
-        assertThat(row(Table.SERVICE_EDGES, T0, "A", "B").errors).isZero();
-        assertThat(row(Table.SERVICE_EDGES, T0, "A", "B").status2xx).isEqualTo(1);
+        assertThat(row(serviceMetrics(T0, "B")).errors).isEqualTo(1);
+        assertThat(row(serviceMetrics(T0, "B")).status5xx).isEqualTo(1);
+        assertThat(row(serviceEdges(T0, "A", "B")).errors).isZero();
+        assertThat(row(serviceEdges(T0, "A", "B")).status2xx).isEqualTo(1);
     }
 
     @Test
@@ -113,8 +113,8 @@ class CallRouterTest {
                         client("r2", "A", "B").tls("mTLS").build(),
                         server("r2", "A", "B").tls("NONE").build()));
 
-        assertThat(row(Table.SERVICE_EDGES, T0, "A", "B").pairedCalls).isEqualTo(2);
-        assertThat(row(Table.SERVICE_EDGES, T0, "A", "B").mtlsCalls).isEqualTo(1);
+        assertThat(row(serviceEdges(T0, "A", "B")).pairedCalls).isEqualTo(2);
+        assertThat(row(serviceEdges(T0, "A", "B")).mtlsCalls).isEqualTo(1);
     }
 
     @Test
@@ -130,21 +130,21 @@ class CallRouterTest {
 
         assertThat(rows.keySet())
                 .containsExactlyInAnyOrder(
-                        key(Table.SERVICE_METRICS, T0, "api.example.com"),
-                        key(Table.ENDPOINT_METRICS, T0, "api.example.com", "GET:/items"),
-                        key(Table.SERVICE_EDGES, T0, "A", "api.example.com"),
-                        key(Table.PIPELINE_STATS, T0),
-                        key(Table.SERVICES, T0, "A"),
-                        key(Table.SERVICES, T0, "api.example.com"));
+                        serviceMetrics(T0, "api.example.com"),
+                        endpointMetrics(T0, "api.example.com", "GET:/items"),
+                        serviceEdges(T0, "A", "api.example.com"),
+                        pipelineStats(T0),
+                        services(T0, "A"),
+                        services(T0, "api.example.com"));
 
-        MetricsAccumulator node = row(Table.SERVICE_METRICS, T0, "api.example.com");
+        MetricsAccumulator node = row(serviceMetrics(T0, "api.example.com"));
         assertThat(node.calls).isEqualTo(1);
         assertThat(node.errors)
                 .as("a service that is down shows its callers' failures")
                 .isEqualTo(1);
         assertThat(node.status5xx).isEqualTo(1);
 
-        MetricsAccumulator edge = row(Table.SERVICE_EDGES, T0, "A", "api.example.com");
+        MetricsAccumulator edge = row(serviceEdges(T0, "A", "api.example.com"));
         assertThat(edge.calls).isEqualTo(1);
         assertThat(edge.clientOnlyCalls).isEqualTo(1);
         assertThat(edge.pairedCalls + edge.serverOnlyCalls).isZero();
@@ -154,15 +154,14 @@ class CallRouterTest {
         assertThat(edge.overheadAvgMs()).isNull();
         assertThat(edge.mtlsCalls).isZero();
 
-        MetricsAccumulator stats = row(Table.PIPELINE_STATS, T0);
+        MetricsAccumulator stats = row(pipelineStats(T0));
         assertThat(stats.sides).isEqualTo(1);
         assertThat(stats.clientOnlyCalls).isEqualTo(1);
 
-        assertThat(row(Table.SERVICES, T0, "A").kind())
+        assertThat(row(services(T0, "A")).kind())
                 .as("reported the client side")
                 .isEqualTo(ServiceKind.MESH);
-        assertThat(row(Table.SERVICES, T0, "api.example.com").kind())
-                .isEqualTo(ServiceKind.EXTERNAL);
+        assertThat(row(services(T0, "api.example.com")).kind()).isEqualTo(ServiceKind.EXTERNAL);
     }
 
     @Test
@@ -171,31 +170,31 @@ class CallRouterTest {
 
         assertThat(rows.keySet())
                 .containsExactlyInAnyOrder(
-                        key(Table.SERVICE_METRICS, T0, "gateway"),
-                        key(Table.INSTANCE_METRICS, T0, "gateway", "gateway-1"),
-                        key(Table.ENDPOINT_METRICS, T0, "gateway", "GET:/items"),
-                        key(Table.SERVICE_EDGES, T0, "unknown", "gateway"),
-                        key(Table.PIPELINE_STATS, T0),
-                        key(Table.SERVICES, T0, "unknown"),
-                        key(Table.SERVICES, T0, "gateway"));
+                        serviceMetrics(T0, "gateway"),
+                        instanceMetrics(T0, "gateway", "gateway-1"),
+                        endpointMetrics(T0, "gateway", "GET:/items"),
+                        serviceEdges(T0, "unknown", "gateway"),
+                        pipelineStats(T0),
+                        services(T0, "unknown"),
+                        services(T0, "gateway"));
 
-        MetricsAccumulator edge = row(Table.SERVICE_EDGES, T0, "unknown", "gateway");
+        MetricsAccumulator edge = row(serviceEdges(T0, "unknown", "gateway"));
         assertThat(edge.calls).isEqualTo(1);
         assertThat(edge.serverOnlyCalls).isEqualTo(1);
         assertThat(edge.latencySumMs).isEqualTo(20);
-        assertThat(row(Table.PIPELINE_STATS, T0).serverOnlyCalls).isEqualTo(1);
-        assertThat(row(Table.PIPELINE_STATS, T0).sides).isEqualTo(1);
-        assertThat(row(Table.SERVICES, T0, "unknown").kind()).isEqualTo(ServiceKind.UNKNOWN);
-        assertThat(row(Table.SERVICES, T0, "gateway").kind()).isEqualTo(ServiceKind.MESH);
+        assertThat(row(pipelineStats(T0)).serverOnlyCalls).isEqualTo(1);
+        assertThat(row(pipelineStats(T0)).sides).isEqualTo(1);
+        assertThat(row(services(T0, "unknown")).kind()).isEqualTo(ServiceKind.UNKNOWN);
+        assertThat(row(services(T0, "gateway")).kind()).isEqualTo(ServiceKind.MESH);
     }
 
     @Test
     void serverOnlyCallFromANamedCallerMakesTheCallerExternal() {
         route(CallEvent.oneSided(server("r1", "batch-job", "B").build()));
 
-        assertThat(row(Table.SERVICE_EDGES, T0, "batch-job", "B").serverOnlyCalls).isEqualTo(1);
-        assertThat(row(Table.SERVICES, T0, "batch-job").kind()).isEqualTo(ServiceKind.EXTERNAL);
-        assertThat(row(Table.SERVICES, T0, "B").kind()).isEqualTo(ServiceKind.MESH);
+        assertThat(row(serviceEdges(T0, "batch-job", "B")).serverOnlyCalls).isEqualTo(1);
+        assertThat(row(services(T0, "batch-job")).kind()).isEqualTo(ServiceKind.EXTERNAL);
+        assertThat(row(services(T0, "B")).kind()).isEqualTo(ServiceKind.MESH);
     }
 
     @Test
@@ -208,26 +207,26 @@ class CallRouterTest {
 
         assertThat(rows.keySet())
                 .containsExactlyInAnyOrder(
-                        key(Table.SERVICE_METRICS, T0, "B"),
-                        key(Table.INSTANCE_METRICS, T0, "B", "B-1"),
-                        key(Table.ENDPOINT_METRICS, T0, "B", "GET:/items"),
-                        key(Table.SERVICE_EDGES, T0, "A", "B"),
-                        key(Table.SERVICES, T0, "B"),
-                        key(Table.PIPELINE_STATS, NEXT_MINUTE));
+                        serviceMetrics(T0, "B"),
+                        instanceMetrics(T0, "B", "B-1"),
+                        endpointMetrics(T0, "B", "GET:/items"),
+                        serviceEdges(T0, "A", "B"),
+                        services(T0, "B"),
+                        pipelineStats(NEXT_MINUTE));
 
-        MetricsAccumulator node = row(Table.SERVICE_METRICS, T0, "B");
+        MetricsAccumulator node = row(serviceMetrics(T0, "B"));
         assertThat(node.calls).as("the server did serve it, in its call's bucket").isEqualTo(1);
         assertThat(node.latencySumMs).isEqualTo(120);
 
-        MetricsAccumulator edge = row(Table.SERVICE_EDGES, T0, "A", "B");
+        MetricsAccumulator edge = row(serviceEdges(T0, "A", "B"));
         assertThat(edge.serverRetries).isEqualTo(1);
         assertThat(edge.calls).isZero();
         assertThat(edge.pairedCalls + edge.clientOnlyCalls + edge.serverOnlyCalls).isZero();
 
-        MetricsAccumulator stats = row(Table.PIPELINE_STATS, NEXT_MINUTE);
+        MetricsAccumulator stats = row(pipelineStats(NEXT_MINUTE));
         assertThat(stats.sides).as("the retry's side, in its own minute").isEqualTo(1);
         assertThat(stats.pairedCalls + stats.clientOnlyCalls + stats.serverOnlyCalls).isZero();
-        assertThat(row(Table.SERVICES, T0, "B").kind()).isEqualTo(ServiceKind.MESH);
+        assertThat(row(services(T0, "B")).kind()).isEqualTo(ServiceKind.MESH);
     }
 
     @Test
@@ -236,8 +235,8 @@ class CallRouterTest {
                 CallEvent.dropped(
                         Kind.DUPLICATE, client("r1", "A", "B").at(NEXT_MINUTE + 500).build()));
 
-        assertThat(rows.keySet()).containsExactly(key(Table.PIPELINE_STATS, NEXT_MINUTE));
-        MetricsAccumulator stats = row(Table.PIPELINE_STATS, NEXT_MINUTE);
+        assertThat(rows.keySet()).containsExactly(pipelineStats(NEXT_MINUTE));
+        MetricsAccumulator stats = row(pipelineStats(NEXT_MINUTE));
         assertThat(stats.sides).isEqualTo(1);
         assertThat(stats.duplicateSides).isEqualTo(1);
         assertThat(stats.lateSides).isZero();
@@ -249,8 +248,8 @@ class CallRouterTest {
     void lateServerSideCountsOnlyInPipelineStatsInTheMinuteOfItsOwnStart() {
         route(CallEvent.dropped(Kind.LATE, server("r1", "A", "B").at(NEXT_MINUTE + 500).build()));
 
-        assertThat(rows.keySet()).containsExactly(key(Table.PIPELINE_STATS, NEXT_MINUTE));
-        MetricsAccumulator stats = row(Table.PIPELINE_STATS, NEXT_MINUTE);
+        assertThat(rows.keySet()).containsExactly(pipelineStats(NEXT_MINUTE));
+        MetricsAccumulator stats = row(pipelineStats(NEXT_MINUTE));
         assertThat(stats.sides).isEqualTo(1);
         assertThat(stats.lateSides).isEqualTo(1);
         assertThat(stats.duplicateSides).isZero();
@@ -263,10 +262,10 @@ class CallRouterTest {
                         client("r1", "A", "B").at(T0 + 59_990).build(),
                         server("r1", "A", "B").at(NEXT_MINUTE + 10).build()));
 
-        MetricsAccumulator callMinute = row(Table.PIPELINE_STATS, T0);
+        MetricsAccumulator callMinute = row(pipelineStats(T0));
         assertThat(callMinute.sides).as("the client side").isEqualTo(1);
         assertThat(callMinute.pairedCalls).isEqualTo(1);
-        MetricsAccumulator serverMinute = row(Table.PIPELINE_STATS, NEXT_MINUTE);
+        MetricsAccumulator serverMinute = row(pipelineStats(NEXT_MINUTE));
         assertThat(serverMinute.sides).as("the server side").isEqualTo(1);
         assertThat(serverMinute.pairedCalls).isZero();
 
@@ -294,7 +293,7 @@ class CallRouterTest {
         route(CallEvent.oneSided(server("r1", "A", "B").instances("", "B-2").build()));
 
         assertThat(rows.keySet()).extracting(k -> k.table).doesNotContain(Table.INSTANCE_EDGES);
-        assertThat(row(Table.INSTANCE_METRICS, T0, "B", "B-2").calls).isEqualTo(1);
+        assertThat(row(instanceMetrics(T0, "B", "B-2")).calls).isEqualTo(1);
     }
 
     @Test
@@ -304,8 +303,8 @@ class CallRouterTest {
                         client("r1", "A", "B").instances("A-1", "B-7").build(),
                         server("r1", "A", "B").instances("A-1", "").build()));
 
-        assertThat(row(Table.INSTANCE_METRICS, T0, "B", "B-7").calls).isEqualTo(1);
-        assertThat(row(Table.INSTANCE_EDGES, T0, "A", "A-1", "B", "B-7").pairedCalls).isEqualTo(1);
+        assertThat(row(instanceMetrics(T0, "B", "B-7")).calls).isEqualTo(1);
+        assertThat(row(instanceEdges(T0, "A", "A-1", "B", "B-7")).pairedCalls).isEqualTo(1);
     }
 
     @Test
@@ -327,7 +326,7 @@ class CallRouterTest {
 
         assertThat(rows.keySet())
                 .filteredOn(k -> k.table == Table.ENDPOINT_METRICS)
-                .containsExactly(key(Table.ENDPOINT_METRICS, T0, "B", "GET:/items/{id}"));
+                .containsExactly(endpointMetrics(T0, "B", "GET:/items/{id}"));
     }
 
     @Test
@@ -335,16 +334,16 @@ class CallRouterTest {
         route(CallEvent.oneSided(server("r1", "A", "slow").latency(1_500).build()));
         route(CallEvent.oneSided(server("r2", "slow", "fast").latency(1_500).build()));
 
-        MetricsAccumulator slow = row(Table.SERVICE_METRICS, T0, "slow");
+        MetricsAccumulator slow = row(serviceMetrics(T0, "slow"));
         assertThat(slow.apdexSatisfied).as("1.5 s <= T of slow (2 s)").isEqualTo(1);
         assertThat(slow.apdex()).isEqualTo(1.0);
-        assertThat(row(Table.SERVICE_EDGES, T0, "A", "slow").apdexSatisfied).isEqualTo(1);
+        assertThat(row(serviceEdges(T0, "A", "slow")).apdexSatisfied).isEqualTo(1);
 
-        MetricsAccumulator fast = row(Table.SERVICE_METRICS, T0, "fast");
+        MetricsAccumulator fast = row(serviceMetrics(T0, "fast"));
         assertThat(fast.apdexSatisfied).as("the caller's threshold does not apply").isZero();
         assertThat(fast.apdexTolerating).as("T < 1.5 s <= 4T of the default 500 ms").isEqualTo(1);
         assertThat(fast.apdex()).isEqualTo(0.5);
-        assertThat(row(Table.SERVICE_EDGES, T0, "slow", "fast").apdexTolerating).isEqualTo(1);
+        assertThat(row(serviceEdges(T0, "slow", "fast")).apdexTolerating).isEqualTo(1);
     }
 
     @Test
@@ -356,16 +355,16 @@ class CallRouterTest {
                         client("r3", "A", "B").latency(50).build(),
                         server("r3", "A", "B").latency(40).build()));
 
-        MetricsAccumulator node = row(Table.SERVICE_METRICS, T0, "B");
+        MetricsAccumulator node = row(serviceMetrics(T0, "B"));
         assertThat(node.calls).isEqualTo(3);
         assertThat(node.latencySumMs).isEqualTo(10 + 30 + 40);
         assertThat(node.latencyMaxMs).isEqualTo(40);
         assertThat(node.status4xx).isEqualTo(1);
         assertThat(node.status2xx).isEqualTo(2);
-        MetricsAccumulator edge = row(Table.SERVICE_EDGES, T0, "A", "B");
+        MetricsAccumulator edge = row(serviceEdges(T0, "A", "B"));
         assertThat(edge.serverOnlyCalls).isEqualTo(2);
         assertThat(edge.pairedCalls).isEqualTo(1);
-        assertThat(row(Table.PIPELINE_STATS, T0).sides).isEqualTo(4);
+        assertThat(row(pipelineStats(T0)).sides).isEqualTo(4);
     }
 
     private void route(CallEvent event) {
@@ -376,19 +375,52 @@ class CallRouterTest {
                             .as("rows are addressed by minute")
                             .isEqualTo(Granularity.MINUTE.bucketStart(minuteStart));
                     return rows.computeIfAbsent(
-                            key(table, minuteStart, n1, n2, n3, n4), k -> new MetricsAccumulator());
+                            new MetricKey(table, Granularity.MINUTE, minuteStart, n1, n2, n3, n4),
+                            k -> new MetricsAccumulator());
                 });
     }
 
-    private MetricsAccumulator row(Table table, long minute, String... names) {
-        MetricKey key = key(table, minute, names);
+    private MetricsAccumulator row(MetricKey key) {
         assertThat(rows).as("rows routed to").containsKey(key);
         return rows.get(key);
     }
 
-    private static MetricKey key(Table table, long minute, String... names) {
-        String[] n = {"", "", "", ""};
-        System.arraycopy(names, 0, n, 0, names.length);
-        return new MetricKey(table, Granularity.MINUTE, minute, n[0], n[1], n[2], n[3]);
+    private static MetricKey serviceMetrics(long minute, String service) {
+        return MetricKey.ofServiceMetrics(Granularity.MINUTE, minute, service);
+    }
+
+    private static MetricKey instanceMetrics(long minute, String service, String instance) {
+        return MetricKey.ofInstanceMetrics(Granularity.MINUTE, minute, service, instance);
+    }
+
+    private static MetricKey endpointMetrics(long minute, String service, String endpoint) {
+        return MetricKey.ofEndpointMetrics(Granularity.MINUTE, minute, service, endpoint);
+    }
+
+    private static MetricKey serviceEdges(long minute, String source, String dest) {
+        return MetricKey.ofServiceEdges(Granularity.MINUTE, minute, source, dest);
+    }
+
+    private static MetricKey instanceEdges(
+            long minute,
+            String sourceService,
+            String sourceInstance,
+            String destService,
+            String destInstance) {
+        return MetricKey.ofInstanceEdges(
+                Granularity.MINUTE,
+                minute,
+                sourceService,
+                sourceInstance,
+                destService,
+                destInstance);
+    }
+
+    private static MetricKey pipelineStats(long minute) {
+        return MetricKey.ofPipelineStats(Granularity.MINUTE, minute);
+    }
+
+    private static MetricKey services(long minute, String service) {
+        return MetricKey.ofServices(Granularity.MINUTE, minute, service);
     }
 }

@@ -178,14 +178,13 @@ class MergeRowsTest {
 
     @Test
     void rowsOfDifferentKeysDoNotMerge() throws Exception {
-        MetricKey other =
-                new MetricKey(Table.SERVICE_METRICS, Granularity.MINUTE, T0, "C", "", "", "");
+        MetricKey other = MetricKey.ofServiceMetrics(Granularity.MINUTE, T0, "C");
         send(MINUTE, partial(1, 100));
         send(other, partial(5, 100));
         harness.processWatermark(MINUTE_WRITE);
 
         assertThat(rows())
-                .extracting(r -> r.key.name1 + "=" + r.metrics.calls)
+                .extracting(r -> r.key.service() + "=" + r.metrics.calls)
                 .containsExactlyInAnyOrder("B=1", "C=5");
     }
 
@@ -223,8 +222,7 @@ class MergeRowsTest {
 
     @Test
     void pipelineStatsRowsStayLongEnoughForALateSideToUpdateTheWholeRow() throws Exception {
-        MetricKey stats =
-                new MetricKey(Table.PIPELINE_STATS, Granularity.MINUTE, T0, "", "", "", "");
+        MetricKey stats = MetricKey.ofPipelineStats(Granularity.MINUTE, T0);
         MetricsAccumulator calls = new MetricsAccumulator();
         calls.sides = 10;
         calls.pairedCalls = 5;
@@ -263,7 +261,7 @@ class MergeRowsTest {
     }
 
     private static MetricKey key(Granularity granularity, long bucketStart) {
-        return new MetricKey(Table.SERVICE_METRICS, granularity, bucketStart, "B", "", "", "");
+        return MetricKey.ofServiceMetrics(granularity, bucketStart, "B");
     }
 
     /** MergeRows that also keeps what it hands to its collector (the harness only shows copies). */

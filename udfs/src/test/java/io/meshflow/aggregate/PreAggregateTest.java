@@ -110,7 +110,7 @@ class PreAggregateTest {
                             .filter(
                                     k ->
                                             k.granularity != Granularity.MINUTE
-                                                    && sameNames(k, minute))
+                                                    && k.equals(minute.rolledUpTo(k.granularity)))
                             .toList();
             if (minute.table == Table.SERVICES) {
                 assertThat(coarser)
@@ -298,13 +298,5 @@ class PreAggregateTest {
         return CallEvent.paired(
                 client(requestId, "A", "B").at(time).latency(serverLatency + 10).build(),
                 server(requestId, "A", "B").at(time + 2).latency(serverLatency).build());
-    }
-
-    private static boolean sameNames(MetricKey a, MetricKey b) {
-        return a.table == b.table
-                && a.name1.equals(b.name1)
-                && a.name2.equals(b.name2)
-                && a.name3.equals(b.name3)
-                && a.name4.equals(b.name4);
     }
 }

@@ -1,16 +1,12 @@
 package io.meshflow.job.sinks;
 
 import io.meshflow.job.config.JobSettings;
+import io.meshflow.sink.OutputTables;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 
 /**
@@ -40,39 +36,16 @@ public final class Database {
         return DriverManager.getConnection(settings.jdbcUrl, properties);
     }
 
-    /** Creates the tables that are missing (sql/schema-*.sql). */
+    /**
+     * Creates the tables and indexes that are missing, as described in {@link OutputTables} (the
+     * statements of sql/schema-*.sql).
+     */
     public static void createTables(JobSettings settings) throws SQLException {
         try (Connection connection = connect(settings);
                 Statement statement = connection.createStatement()) {
-            for (String ddl : statements(settings.dialect.schemaResource())) {
+            for (String ddl : OutputTables.createStatements(settings.dialect)) {
                 statement.execute(ddl);
             }
         }
-    }
-
-    /** The statements of a schema file: comment lines dropped, split at semicolons. */
-    static List<String> statements(String resource) {
-        String text;
-        try (InputStream in = Database.class.getResourceAsStream("/" + resource)) {
-            if (in == null) {
-                throw new IllegalStateException("schema " + resource + " is missing from the jar");
-            }
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read schema " + resource, e);
-        }
-        StringBuilder sql = new StringBuilder();
-        for (String line : text.split("\n")) {
-            if (!line.strip().startsWith("--")) {
-                sql.append(line).append('\n');
-            }
-        }
-        List<String> statements = new ArrayList<>();
-        for (String s : sql.toString().split(";")) {
-            if (!s.isBlank()) {
-                statements.add(s.strip());
-            }
-        }
-        return statements;
     }
 }
