@@ -130,18 +130,20 @@ public abstract class OutputTablesRoundTrip {
     void deadLettersAreKeptWholeAndOnce() throws SQLException {
         byte[] payload = {0, 1, (byte) 0xFF, ';', '\'', 0};
         String reason = "undecodable: 'x'; DROP TABLE dead_letters; -- ü";
+        DeadLetter first = new DeadLetter("topic/0/7", T0 + 1_000, "topic/0/7", reason, payload);
         write(
                 RowStatements.deadLetterSql(dialect()),
                 RowStatements.deadLetterBinder(dialect()),
-                new DeadLetter("topic/0/7", T0 + 1_000, "topic/0/7", reason, payload));
+                first);
+        // the same input read again (a replay): the same id, and the row stays as first written
         write(
                 RowStatements.deadLetterSql(dialect()),
                 RowStatements.deadLetterBinder(dialect()),
-                new DeadLetter("topic/0/7", T0 + 9_000, "replay", "late", new byte[] {9}));
+                new DeadLetter("topic/0/7", T0 + 9_000, "replay", "late", payload.clone()));
 
         Map<String, Object> row = single("dead_letters");
         assertThat(row)
-                .containsEntry("id", "topic/0/7")
+                .containsEntry("id", first.id)
                 .containsEntry("received_at", "2026-01-01 10:00:01")
                 .containsEntry("origin", "topic/0/7")
                 .containsEntry("reason", reason);
