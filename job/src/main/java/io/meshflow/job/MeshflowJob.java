@@ -3,6 +3,7 @@ package io.meshflow.job;
 import io.meshflow.job.config.JobSettings;
 import io.meshflow.job.config.MeshflowOptions;
 import io.meshflow.job.config.MeshflowOptions.InvalidOptionException;
+import io.meshflow.job.config.OptionSet;
 import io.meshflow.job.sinks.Database;
 import io.meshflow.job.sinks.Summary;
 import io.meshflow.job.sources.KafkaCheck;
@@ -40,6 +41,11 @@ public final class MeshflowJob {
      * an unusable Kafka broker or topic, 1 for a failed job.
      */
     static int execute(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (OptionSet.wantsHelp(args)) {
+            out.print(MeshflowOptions.help());
+            out.flush();
+            return 0;
+        }
         JobSettings settings;
         try {
             settings = JobSettings.from(args, env);
