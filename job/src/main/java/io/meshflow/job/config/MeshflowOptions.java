@@ -129,17 +129,28 @@ public final class MeshflowOptions {
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
             key("checkpoint.interval")
                     .durationType()
-                    .defaultValue(Duration.ofSeconds(10))
+                    .noDefaultValue()
                     .withDescription(
-                            "Checkpoint interval for unbounded (Kafka) input; bounded input is not"
-                                    + " checkpointed.");
+                            "Checkpoint interval for unbounded (Kafka) input: sets Flink's"
+                                    + " execution.checkpointing.interval. Default: the Flink"
+                                    + " configuration's execution.checkpointing.interval, else"
+                                    + " 10s. Bounded input is not checkpointed unless the Flink"
+                                    + " configuration says so.");
     public static final ConfigOption<StateBackend> STATE_BACKEND =
             key("state.backend")
                     .enumType(StateBackend.class)
                     .noDefaultValue()
                     .withDescription(
-                            "hashmap (state on the heap) or rocksdb (state on local disk);"
-                                    + " default: the cluster's.");
+                            "hashmap (state on the heap) or rocksdb (state on local disk): sets"
+                                    + " Flink's state.backend.type. Default: the Flink"
+                                    + " configuration's state.backend.type, else Flink's"
+                                    + " default (hashmap).");
+
+    /**
+     * Checkpoints of unbounded input when neither --checkpoint.interval nor Flink's configuration
+     * sets an interval.
+     */
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
 
     /** The job's command line: every option above, and {@code kafka.properties.*}. */
     public static final OptionSet COMMAND_LINE =
