@@ -60,6 +60,9 @@ class StandaloneClusterIT {
     private static final List<byte[]> REST =
             TRAFFIC.subList(TRAFFIC.size() * 7 / 10, TRAFFIC.size());
 
+    /** The cluster's execution.checkpointing.interval, in ms: longer than any wait here. */
+    private static final long CLUSTER_INTERVAL = 300_000;
+
     private static StandaloneCluster cluster;
     private static Map<String, List<String>> failureFree;
 
@@ -68,7 +71,15 @@ class StandaloneClusterIT {
         assertThat(JAR).as("the shaded jar (run in verify, after package)").isRegularFile();
         phase("traffic generated");
         // The cluster boots in its own processes while the reference runs here.
-        cluster = StandaloneCluster.start(FLINK_LIB, dir.resolve("flink"), LOGS, 2, Map.of());
+        // A cluster-wide checkpoint interval: --checkpoint.interval overrides it, its absence
+        // leaves it in force.
+        cluster =
+                StandaloneCluster.start(
+                        FLINK_LIB,
+                        dir.resolve("flink"),
+                        LOGS,
+                        2,
+                        Map.of("execution.checkpointing.interval", CLUSTER_INTERVAL + " ms"));
         phase("cluster processes started");
         CompletableFuture<String> kafka = CompletableFuture.supplyAsync(Kafka::bootstrapServers);
 
@@ -138,6 +149,9 @@ class StandaloneClusterIT {
                             () ->
                                     Rows.count(url, "SELECT COUNT(*) FROM pipeline_stats") > 0
                                             && committedOffsets(group) > 0);
+            assertThat(cluster.checkpointConfig(jobId).path("interval").asLong())
+                    .as("--checkpoint.interval wins over the cluster's interval")
+                    .isEqualTo(1000);
             long completedBefore = cluster.checkpointCounts(jobId).path("completed").asLong();
             phase("rows written and offsets committed");
 
@@ -177,6 +191,37 @@ class StandaloneClusterIT {
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> cluster.jobState(jobId).equals("CANCELED"));
+    }
+
+    @Test
+    void withoutTheOptionTheClustersCheckpointIntervalApplies() throws Exception {
+        String topic = Kafka.newTopic(PARTITIONS);
+        String jobId =
+                cluster.submit(
+                        JAR,
+                        1,
+                        List.of(
+                                "--kafka.bootstrap-servers",
+                                Kafka.bootstrapServers(),
+                                "--kafka.topic",
+                                topic,
+                                "--jdbc.url",
+                                Postgres.newDatabase()));
+        try {
+            await("the job running")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> cluster.allTasksRunning(jobId));
+            assertThat(cluster.checkpointConfig(jobId).path("interval").asLong())
+                    .as("the cluster's execution.checkpointing.interval, not the job's 10s")
+                    .isEqualTo(CLUSTER_INTERVAL);
+        } finally {
+            cluster.cancel(jobId);
+            await("the job cancelled")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> cluster.jobState(jobId).equals("CANCELED"));
+        }
     }
 
     private static void phase(String what) {

@@ -435,6 +435,11 @@ public final class StandaloneCluster implements AutoCloseable {
         return get("/jobs/" + jobId + "/checkpoints").path("counts");
     }
 
+    /** The checkpoint settings the job runs with: {@code interval} (ms), {@code mode}, ... */
+    public JsonNode checkpointConfig(String jobId) throws IOException {
+        return get("/jobs/" + jobId + "/checkpoints/config");
+    }
+
     private JsonNode get(String path) throws IOException {
         assertRunning();
         HttpRequest request =
