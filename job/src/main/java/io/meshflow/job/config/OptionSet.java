@@ -156,7 +156,7 @@ public final class OptionSet {
     }
 
     /** What a value of this option looks like, for an error message: "expected ...". */
-    public String expected(ConfigOption<?> option) {
+    private String expected(ConfigOption<?> option) {
         Class<?> type = types.get(option);
         if (type == Duration.class) {
             return "expected a duration such as 500ms, 10s or 2min";
