@@ -4,6 +4,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +16,8 @@ import java.util.List;
  * copy of Flink (a cluster has its own), so this runs the job in a child JVM whose classpath adds
  * the {@code lib/} folder the build puts beside the jar, with the same JVM options, standard
  * streams and exit code. A first argument {@code produce} runs the Kafka producer of simulated
- * traffic instead of the job.
+ * traffic instead of the job. {@code --help} is answered in this JVM, on a class loader over the
+ * same jars: it needs neither JVM options nor a second process.
  *
  * <p>Only JDK classes may be used here: nothing else is loadable until Flink is found.
  */
@@ -48,6 +51,23 @@ public final class Launcher {
                             + " holds no Flink jars: build with ./mvnw package, or submit with flink run");
             System.exit(2);
         }
+        if (wantsHelp(args)) {
+            List<URL> urls = new ArrayList<>();
+            urls.add(jar.toURI().toURL());
+            for (File each : jars) {
+                urls.add(each.toURI().toURL());
+            }
+            // The platform loader as parent: this jar's classes must load beside Flink's, not from
+            // the application class path that lacks them.
+            try (URLClassLoader loader =
+                    new URLClassLoader(
+                            urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+                Class.forName(main, true, loader)
+                        .getMethod("main", String[].class)
+                        .invoke(null, (Object) args);
+            }
+            return;
+        }
         List<String> command = new ArrayList<>();
         command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -75,6 +95,16 @@ public final class Launcher {
             String flags = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
             return List.of(flags.split("\\s+"));
         }
+    }
+
+    /** As {@code OptionSet.wantsHelp}, which this class cannot load: --help or -h as an option. */
+    private static boolean wantsHelp(String[] args) {
+        for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--help") || args[i].equals("-h")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean canLoad(String className) {

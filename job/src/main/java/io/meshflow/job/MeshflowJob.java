@@ -3,11 +3,13 @@ package io.meshflow.job;
 import io.meshflow.job.config.JobSettings;
 import io.meshflow.job.config.MeshflowOptions;
 import io.meshflow.job.config.MeshflowOptions.InvalidOptionException;
+import io.meshflow.job.config.OptionSet;
 import io.meshflow.job.sinks.Database;
 import io.meshflow.job.sinks.Summary;
 import io.meshflow.job.sources.KafkaCheck;
 
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -40,6 +42,11 @@ public final class MeshflowJob {
      * an unusable Kafka broker or topic, 1 for a failed job.
      */
     static int execute(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (OptionSet.wantsHelp(args)) {
+            out.print(MeshflowOptions.help());
+            out.flush();
+            return 0;
+        }
         JobSettings settings;
         try {
             settings = JobSettings.from(args, env);
@@ -107,10 +114,11 @@ public final class MeshflowJob {
         if (settings.parallelism != null) {
             env.setParallelism(settings.parallelism);
         }
-        if (settings.unbounded()) {
+        if (settings.unbounded() && !env.getCheckpointConfig().isCheckpointingEnabled()) {
             // Exactly-once state; with whole-row upserts that makes the tables exactly-once in
-            // effect.
-            env.enableCheckpointing(settings.checkpointInterval.toMillis());
+            // effect. Neither --checkpoint.interval nor Flink's configuration (a cluster's, merged
+            // in by getExecutionEnvironment under flink run) chose an interval: use ours.
+            env.enableCheckpointing(MeshflowOptions.DEFAULT_CHECKPOINT_INTERVAL.toMillis());
         }
         MeshflowPipeline.build(env, settings);
         return env;
@@ -118,8 +126,11 @@ public final class MeshflowJob {
 
     /**
      * Flink settings of a run: no Kryo fallback anywhere, no defensive copies between chained
-     * operators, and the state backend if --state.backend chose one (otherwise the cluster's, or
-     * heap for java -jar).
+     * operators, and Flink's own keys for --state.backend and (unbounded input)
+     * --checkpoint.interval when given. What is not set here is left to Flink's configuration:
+     * under flink run the cluster's, which getExecutionEnvironment merges under these; with java
+     * -jar Flink's defaults (heap state; checkpoints every {@link
+     * MeshflowOptions#DEFAULT_CHECKPOINT_INTERVAL} for unbounded input, see {@link #environment}).
      */
     public static Configuration flinkConfig(JobSettings settings) {
         Configuration config = new Configuration();
@@ -129,6 +140,9 @@ public final class MeshflowJob {
                 .getOptional(MeshflowOptions.STATE_BACKEND)
                 .ifPresent(
                         backend -> config.set(StateBackendOptions.STATE_BACKEND, backend.name()));
+        if (settings.unbounded() && settings.checkpointInterval != null) {
+            config.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, settings.checkpointInterval);
+        }
         return config;
     }
 

@@ -44,6 +44,9 @@ class StandaloneClusterIT {
     private static final Path FLINK_LIB = Path.of("target/lib");
     private static final Path LOGS = Path.of("target/standalone-cluster");
 
+    /** The cluster's execution.checkpointing.interval, in ms: longer than any wait here. */
+    private static final long CLUSTER_INTERVAL = 300_000;
+
     private static StandaloneCluster cluster;
     private static FailureFreeComparison comparison;
 
@@ -54,7 +57,15 @@ class StandaloneClusterIT {
                 .as("Flink's jars, copied by package")
                 .isDirectoryContaining("glob:**/flink-runtime-*.jar");
         // The cluster boots in its own processes while the reference runs here.
-        cluster = StandaloneCluster.start(FLINK_LIB, dir.resolve("flink"), LOGS, 2, Map.of());
+        // A cluster-wide checkpoint interval: --checkpoint.interval overrides it, its absence
+        // leaves it in force.
+        cluster =
+                StandaloneCluster.start(
+                        FLINK_LIB,
+                        dir.resolve("flink"),
+                        LOGS,
+                        2,
+                        Map.of("execution.checkpointing.interval", CLUSTER_INTERVAL + " ms"));
         phase("cluster processes started");
         CompletableFuture<String> kafka = CompletableFuture.supplyAsync(Kafka::bootstrapServers);
 
@@ -107,6 +118,9 @@ class StandaloneClusterIT {
 
         produceFirstPart(topic);
         awaitRowsAndACheckpoint(url, group);
+        assertThat(cluster.checkpointInterval(job))
+                .as("--checkpoint.interval wins over the cluster's interval")
+                .isEqualTo(1000);
         long completedBefore = cluster.checkpointCounts(job).getNumberCompletedCheckpoints();
         phase("rows written and offsets committed");
 
@@ -138,6 +152,37 @@ class StandaloneClusterIT {
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> cluster.jobStatus(job) == JobStatus.CANCELED);
+    }
+
+    @Test
+    void withoutTheOptionTheClustersCheckpointIntervalApplies() throws Exception {
+        String topic = Kafka.newTopic(PARTITIONS);
+        JobID job =
+                cluster.submit(
+                        JAR,
+                        1,
+                        List.of(
+                                "--kafka.bootstrap-servers",
+                                Kafka.bootstrapServers(),
+                                "--kafka.topic",
+                                topic,
+                                "--jdbc.url",
+                                Postgres.newDatabase()));
+        try {
+            await("the job running")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> cluster.allTasksRunning(job));
+            assertThat(cluster.checkpointInterval(job))
+                    .as("the cluster's execution.checkpointing.interval, not the job's 10s")
+                    .isEqualTo(CLUSTER_INTERVAL);
+        } finally {
+            cluster.cancel(job);
+            await("the job cancelled")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> cluster.jobStatus(job) == JobStatus.CANCELED);
+        }
     }
 
     private static void phase(String what) {

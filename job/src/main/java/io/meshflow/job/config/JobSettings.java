@@ -44,6 +44,11 @@ public final class JobSettings {
     public final Duration outOfOrderness;
     public final ApdexThresholds apdex;
     public final Integer parallelism;
+
+    /**
+     * {@code --checkpoint.interval}, or null: then Flink's configuration decides, else {@link
+     * MeshflowOptions#DEFAULT_CHECKPOINT_INTERVAL}.
+     */
     public final Duration checkpointInterval;
 
     /**
@@ -84,7 +89,10 @@ public final class JobSettings {
                         .map(path -> thresholdsFile(apdexMs, path))
                         .orElse(ApdexThresholds.uniform(apdexMs));
 
-        this.checkpointInterval = positive(CHECKPOINT_INTERVAL, options);
+        this.checkpointInterval =
+                options.contains(CHECKPOINT_INTERVAL)
+                        ? positive(CHECKPOINT_INTERVAL, options)
+                        : null;
         this.decoder = new SideDecoder(new SideChecks(notNegative(EVENT_TIME_MAX_AHEAD, options)));
         if (options.get(GENERATOR_REQUESTS) <= 0) {
             throw new InvalidOptionException("--generator.requests must be at least 1");

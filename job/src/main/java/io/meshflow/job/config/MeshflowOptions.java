@@ -4,13 +4,15 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
-/** The command line of SPEC section 2, as typed Flink {@link ConfigOption}s. */
+/**
+ * The command line of SPEC section 2, as typed Flink {@link ConfigOption}s: every {@code public
+ * static final ConfigOption} here is an option of the job, with its description, and {@code --help}
+ * lists them.
+ */
 public final class MeshflowOptions {
 
     public static final ConfigOption<String> INPUT =
@@ -18,35 +20,52 @@ public final class MeshflowOptions {
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "Read length-delimited ServiceMeshMetrics from this file (bounded).");
+                            "Read the file at this path: length-delimited ServiceMeshMetrics (what"
+                                    + " protobuf's writeDelimitedTo writes). Bounded: the job ends"
+                                    + " when the file is consumed and every result is written.");
 
     public static final ConfigOption<String> KAFKA_BOOTSTRAP_SERVERS =
             key("kafka.bootstrap-servers")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("Read ServiceMeshMetrics records from Kafka.");
+                    .withDescription(
+                            "Read ServiceMeshMetrics records from Kafka, at these brokers"
+                                    + " (host:port[,host:port...]); each record value is one"
+                                    + " ServiceMeshMetrics, the key is ignored.");
     public static final ConfigOption<String> KAFKA_TOPIC =
-            key("kafka.topic").stringType().defaultValue("mesh-telemetry");
+            key("kafka.topic")
+                    .stringType()
+                    .defaultValue("mesh-telemetry")
+                    .withDescription("The Kafka topic of ServiceMeshMetrics records.");
     public static final ConfigOption<String> KAFKA_GROUP_ID =
-            key("kafka.group-id").stringType().defaultValue("meshflow");
+            key("kafka.group-id")
+                    .stringType()
+                    .defaultValue("meshflow")
+                    .withDescription(
+                            "The Kafka consumer group; offsets are committed on checkpoints.");
     public static final ConfigOption<StartingOffsets> KAFKA_STARTING_OFFSETS =
             key("kafka.starting-offsets")
                     .enumType(StartingOffsets.class)
                     .defaultValue(StartingOffsets.committed)
-                    .withDescription("committed (falling back to earliest), earliest or latest.");
+                    .withDescription(
+                            "Where reading starts: committed (the group's offsets, falling back"
+                                    + " to earliest for a new group), earliest or latest.");
     public static final ConfigOption<Boolean> KAFKA_BOUNDED =
             key("kafka.bounded")
                     .booleanType()
                     .defaultValue(false)
                     .withDescription(
-                            "Read up to the offsets that are latest when the job starts, then end.");
+                            "true: read up to the offsets that are latest when the job starts,"
+                                    + " write every result, then end (replays, backfills).");
     public static final String KAFKA_PROPERTIES_PREFIX = "kafka.properties.";
 
     public static final ConfigOption<Long> GENERATOR_REQUESTS =
             key("generator.requests")
                     .longType()
                     .defaultValue(100_000L)
-                    .withDescription("Simulate this many requests, then end.");
+                    .withDescription(
+                            "With neither --input nor --kafka.bootstrap-servers: simulate this"
+                                    + " many requests, then end.");
     public static final ConfigOption<Long> GENERATOR_SEED =
             key("generator.seed")
                     .longType()
@@ -54,27 +73,53 @@ public final class MeshflowOptions {
                     .withDescription("The simulation is a pure function of its seed.");
 
     public static final ConfigOption<String> JDBC_URL =
-            key("jdbc.url").stringType().defaultValue("jdbc:sqlite:meshflow.db");
+            key("jdbc.url")
+                    .stringType()
+                    .defaultValue("jdbc:sqlite:meshflow.db")
+                    .withDescription(
+                            "The results database: jdbc:postgresql://host:5432/db or"
+                                    + " jdbc:sqlite:FILE. Missing tables are created at start.");
     public static final ConfigOption<String> JDBC_USER =
-            key("jdbc.user").stringType().noDefaultValue();
+            key("jdbc.user").stringType().noDefaultValue().withDescription("The database user.");
     public static final ConfigOption<String> JDBC_PASSWORD =
             key("jdbc.password")
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "Or the environment variable "
-                                    + "MESHFLOW_JDBC_PASSWORD. Never logged.");
+                            "The database password; better in the environment variable "
+                                    + "MESHFLOW_JDBC_PASSWORD (command lines show in ps). Never"
+                                    + " logged.");
 
     public static final ConfigOption<Duration> PAIR_TIMEOUT =
-            key("pair.timeout").durationType().defaultValue(Duration.ofSeconds(10));
+            key("pair.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription("How long one side of a request waits for the other side.");
     public static final ConfigOption<Duration> WATERMARK_OUT_OF_ORDERNESS =
-            key("watermark.out-of-orderness").durationType().defaultValue(Duration.ofSeconds(5));
+            key("watermark.out-of-orderness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription("Bounded out-of-orderness of the input's event time.");
     public static final ConfigOption<Duration> ALLOWED_LATENESS =
-            key("allowed-lateness").durationType().defaultValue(Duration.ofSeconds(60));
+            key("allowed-lateness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(60))
+                    .withDescription(
+                            "How long after a bucket's rows are written late sides may still"
+                                    + " update them.");
     public static final ConfigOption<Duration> APDEX_THRESHOLD =
-            key("apdex.threshold").durationType().defaultValue(Duration.ofMillis(500));
+            key("apdex.threshold")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(500))
+                    .withDescription("The apdex threshold T.");
     public static final ConfigOption<String> APDEX_THRESHOLDS_FILE =
-            key("apdex.thresholds-file").stringType().noDefaultValue();
+            key("apdex.thresholds-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Per-service apdex thresholds: a file of lines 'service: ms' (#"
+                                    + " comments allowed); other services use"
+                                    + " --apdex.threshold.");
     public static final ConfigOption<Duration> EVENT_TIME_MAX_AHEAD =
             key("event-time.max-ahead")
                     .durationType()
@@ -84,43 +129,49 @@ public final class MeshflowOptions {
                                     + " dead letter (future-start-time) and never moves the"
                                     + " watermark: one wrong clock must not make everyone late.");
     public static final ConfigOption<Integer> PARALLELISM =
-            key("parallelism").intType().noDefaultValue();
+            key("parallelism")
+                    .intType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "The job's parallelism; default: Flink's (parallelism.default).");
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+            key("checkpoint.interval")
+                    .durationType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Checkpoint interval for unbounded (Kafka) input: sets Flink's"
+                                    + " execution.checkpointing.interval. Default: the Flink"
+                                    + " configuration's execution.checkpointing.interval, else"
+                                    + " 10s. Bounded input is not checkpointed unless the Flink"
+                                    + " configuration says so.");
     public static final ConfigOption<StateBackend> STATE_BACKEND =
             key("state.backend")
                     .enumType(StateBackend.class)
                     .noDefaultValue()
                     .withDescription(
-                            "hashmap (state on the heap) or rocksdb (state on disk); default: the cluster's.");
-    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
-            key("checkpoint.interval")
-                    .durationType()
-                    .defaultValue(Duration.ofSeconds(10))
-                    .withDescription(
-                            "Checkpoint interval for unbounded (Kafka) input; bounded input is not checkpointed.");
+                            "hashmap (state on the heap) or rocksdb (state on local disk): sets"
+                                    + " Flink's state.backend.type. Default: the Flink"
+                                    + " configuration's state.backend.type, else Flink's"
+                                    + " default (hashmap).");
+
+    /**
+     * Checkpoints of unbounded input when neither --checkpoint.interval nor Flink's configuration
+     * sets an interval.
+     */
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+
+    /** The job's command line: every option above, and {@code kafka.properties.*}. */
+    public static final OptionSet COMMAND_LINE =
+            OptionSet.declaredIn(
+                    MeshflowOptions.class,
+                    "--help",
+                    new OptionSet.PassThrough(
+                            KAFKA_PROPERTIES_PREFIX,
+                            "Any Kafka consumer property, e.g. --kafka.properties.security.protocol"
+                                    + " SASL_SSL."));
 
     /** Every option the command line accepts, besides {@code kafka.properties.*}. */
-    public static final List<ConfigOption<?>> ALL =
-            List.of(
-                    INPUT,
-                    KAFKA_BOOTSTRAP_SERVERS,
-                    KAFKA_TOPIC,
-                    KAFKA_GROUP_ID,
-                    KAFKA_STARTING_OFFSETS,
-                    KAFKA_BOUNDED,
-                    GENERATOR_REQUESTS,
-                    GENERATOR_SEED,
-                    JDBC_URL,
-                    JDBC_USER,
-                    JDBC_PASSWORD,
-                    PAIR_TIMEOUT,
-                    WATERMARK_OUT_OF_ORDERNESS,
-                    ALLOWED_LATENESS,
-                    APDEX_THRESHOLD,
-                    APDEX_THRESHOLDS_FILE,
-                    EVENT_TIME_MAX_AHEAD,
-                    PARALLELISM,
-                    CHECKPOINT_INTERVAL,
-                    STATE_BACKEND);
+    public static final List<ConfigOption<?>> ALL = COMMAND_LINE.options();
 
     /** Flink's state backends. */
     public enum StateBackend {
@@ -146,65 +197,23 @@ public final class MeshflowOptions {
      * @throws InvalidOptionException with one line naming the option and what is wrong
      */
     public static Configuration parse(String[] args) {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new InvalidOptionException(
-                        "unexpected argument '" + arg + "': options take the form --name value");
-            }
-            String name = arg.substring(2);
-            if (!isKnown(name)) {
-                throw new InvalidOptionException(
-                        "unknown option --" + name + " (see README.md for the options)");
-            }
-            if (i + 1 >= args.length
-                    || (args[i + 1].startsWith("--") && args[i + 1].length() > 2)) {
-                throw new InvalidOptionException("option --" + name + " needs a value");
-            }
-            if (values.put(name, args[++i]) != null) {
-                throw new InvalidOptionException("option --" + name + " is given twice");
-            }
-        }
-        Configuration config = Configuration.fromMap(values);
-        for (ConfigOption<?> option : ALL) {
-            try {
-                config.get(option);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidOptionException(
-                        "invalid value '"
-                                + values.get(option.key())
-                                + "' for --"
-                                + option.key()
-                                + ": "
-                                + expected(option));
-            }
-        }
-        return config;
+        return COMMAND_LINE.parse(args);
     }
 
-    private static boolean isKnown(String name) {
-        if (name.startsWith(KAFKA_PROPERTIES_PREFIX)
-                && name.length() > KAFKA_PROPERTIES_PREFIX.length()) {
-            return true;
-        }
-        return ALL.stream().anyMatch(o -> o.key().equals(name));
-    }
+    /** What {@code --help} prints: the commands, then every option, generated from the above. */
+    public static String help() {
+        return """
+                usage: java -jar meshflow-job.jar [--name value]...          run on an embedded Flink
+                       flink run meshflow-job.jar [--name value]...          run on a Flink cluster
+                       java -jar meshflow-job.jar produce [--name value]...  publish simulated traffic to Kafka (produce --help)
+                       java -jar meshflow-job.jar --help | -h                this text
 
-    private static String expected(ConfigOption<?> option) {
-        if (option == KAFKA_STARTING_OFFSETS) {
-            return "expected committed, earliest or latest";
-        }
-        if (option == STATE_BACKEND) {
-            return "expected hashmap or rocksdb";
-        }
-        if (option == KAFKA_BOUNDED) {
-            return "expected true or false";
-        }
-        if (option.defaultValue() instanceof Duration || option == PAIR_TIMEOUT) {
-            return "expected a duration such as 500ms, 10s or 2min";
-        }
-        return "expected a whole number";
+                Durations take Flink's forms (500ms, 10s, 2min). Exit codes: 2 for a bad option or file,
+                3 for the database, 4 for Kafka, 1 when the job fails.
+
+                options:
+                """
+                + COMMAND_LINE.describe();
     }
 
     /** A bad command line: its message is the one line the user sees. */

@@ -1,9 +1,13 @@
 package io.meshflow.job.tools;
 
+import io.meshflow.job.config.MeshflowOptions.InvalidOptionException;
+import io.meshflow.job.config.OptionSet;
 import io.meshflow.proto.HTTPServiceMeshMetric;
 import io.meshflow.proto.HTTPServiceMeshMetrics;
 import io.meshflow.proto.ServiceMeshMetrics;
 import io.meshflow.sim.MeshSimulator;
+
+import org.apache.flink.configuration.Configuration;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -13,58 +17,92 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import java.util.HashMap;
+import java.io.PrintStream;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import static io.meshflow.job.tools.ProduceOptions.GENERATOR_SEED;
+import static io.meshflow.job.tools.ProduceOptions.KAFKA_BOOTSTRAP_SERVERS;
+import static io.meshflow.job.tools.ProduceOptions.KAFKA_PROPERTIES_PREFIX;
+import static io.meshflow.job.tools.ProduceOptions.KAFKA_TOPIC;
+import static io.meshflow.job.tools.ProduceOptions.PARTITIONS;
+import static io.meshflow.job.tools.ProduceOptions.RATE;
+import static io.meshflow.job.tools.ProduceOptions.REQUESTS;
+
 /**
  * Publishes the simulator's mesh to Kafka, as sidecars would: one record per side, event time now,
  * at a chosen rate. {@code java -jar meshflow-job.jar produce --kafka.bootstrap-servers HOST:9092
- * [--rate 1000] [--requests N] [--kafka.topic mesh-telemetry] [--partitions 4] [--generator.seed
- * 42] [--kafka.properties.X value]}. Without --requests it runs until stopped.
+ * [--name value]...}; the options are {@link ProduceOptions} ({@code produce --help} lists them).
+ * Without --requests it runs until stopped.
  */
 public final class Produce {
     private Produce() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options =
-                new HashMap<>(
-                        Map.of(
-                                "kafka.topic",
-                                "mesh-telemetry",
-                                "rate",
-                                "1000",
-                                "requests",
-                                String.valueOf(Long.MAX_VALUE),
-                                "partitions",
-                                "4",
-                                "generator.seed",
-                                "42"));
-        Properties kafka = new Properties();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                usage("unexpected argument '" + args[i] + "'");
-            }
-            String name = args[i].substring(2);
-            if (name.startsWith("kafka.properties.")) {
-                kafka.setProperty(name.substring("kafka.properties.".length()), args[i + 1]);
-            } else {
-                options.put(name, args[i + 1]);
-            }
+        int code = execute(args, System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
         }
-        if (args.length % 2 != 0 || !options.containsKey("kafka.bootstrap-servers")) {
-            usage("--kafka.bootstrap-servers is required and every option needs a value");
-        }
-        String topic = options.get("kafka.topic");
-        double rate = Double.parseDouble(options.get("rate"));
-        long requests = Long.parseLong(options.get("requests"));
-        kafka.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.get("kafka.bootstrap-servers"));
+    }
 
-        createTopicIfMissing(kafka, topic, Integer.parseInt(options.get("partitions")));
+    /**
+     * Runs the command line; returns the exit code: 0 after help or a finished run, 2 for a bad
+     * command line, reported as one line on {@code err}.
+     */
+    static int execute(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (OptionSet.wantsHelp(args)) {
+            out.print(ProduceOptions.help());
+            out.flush();
+            return 0;
+        }
+        Configuration options;
+        try {
+            options = checked(args);
+        } catch (InvalidOptionException e) {
+            err.println("meshflow produce: " + e.getMessage());
+            return 2;
+        }
+        produce(options);
+        return 0;
+    }
+
+    /** Parses and checks a command line; throws {@link InvalidOptionException} with one line. */
+    static Configuration checked(String[] args) {
+        Configuration options = ProduceOptions.COMMAND_LINE.parse(args);
+        if (!options.contains(KAFKA_BOOTSTRAP_SERVERS)) {
+            throw new InvalidOptionException("--kafka.bootstrap-servers is required");
+        }
+        double rate = options.get(RATE);
+        if (!(rate > 0) || Double.isInfinite(rate)) {
+            throw new InvalidOptionException("--rate must be more than zero, got " + rate);
+        }
+        if (options.getOptional(REQUESTS).orElse(1L) < 1) {
+            throw new InvalidOptionException("--requests must be at least 1");
+        }
+        if (options.get(PARTITIONS) < 1) {
+            throw new InvalidOptionException("--partitions must be at least 1");
+        }
+        return options;
+    }
+
+    private static void produce(Configuration options) throws Exception {
+        Properties kafka = new Properties();
+        options.toMap()
+                .forEach(
+                        (k, v) -> {
+                            if (k.startsWith(KAFKA_PROPERTIES_PREFIX)) {
+                                kafka.setProperty(k.substring(KAFKA_PROPERTIES_PREFIX.length()), v);
+                            }
+                        });
+        String topic = options.get(KAFKA_TOPIC);
+        double rate = options.get(RATE);
+        long requests = options.getOptional(REQUESTS).orElse(Long.MAX_VALUE);
+        kafka.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.get(KAFKA_BOOTSTRAP_SERVERS));
+
+        createTopicIfMissing(kafka, topic, options.get(PARTITIONS));
         kafka.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         kafka.put(
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -73,7 +111,7 @@ public final class Produce {
         long start = System.currentTimeMillis();
         MeshSimulator simulator =
                 new MeshSimulator(
-                        Long.parseLong(options.get("generator.seed")),
+                        options.get(GENERATOR_SEED),
                         start,
                         Math.max(1, Math.round(1_000_000 / rate)));
         long startNanos = System.nanoTime();
@@ -115,18 +153,15 @@ public final class Produce {
             System.out.printf("produce: created topic %s with %d partitions%n", topic, partitions);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                usage("cannot create topic " + topic + ": " + e.getCause().getMessage());
+                fail("cannot create topic " + topic + ": " + e.getCause().getMessage());
             }
         } catch (java.util.concurrent.TimeoutException e) {
-            usage("cannot reach Kafka at " + kafka.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
+            fail("cannot reach Kafka at " + kafka.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
         }
     }
 
-    private static void usage(String problem) {
+    private static void fail(String problem) {
         System.err.println("meshflow produce: " + problem);
-        System.err.println(
-                "usage: java -jar meshflow-job.jar produce --kafka.bootstrap-servers HOST:9092"
-                        + " [--kafka.topic T] [--rate REQUESTS_PER_S] [--requests N] [--partitions P] [--generator.seed S]");
         System.exit(2);
     }
 }

@@ -12,6 +12,12 @@ import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatistic
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatisticsHeaders;
 import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +29,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -187,6 +194,27 @@ public final class StandaloneCluster implements AutoCloseable {
                                         parameters,
                                         EmptyRequestBody.getInstance()));
         return statistics.getCounts();
+    }
+
+    /**
+     * The checkpoint interval (ms) the job runs with. Flink's REST client reads the checkpoint
+     * settings into a class without getters, so this one asks the REST endpoint itself.
+     */
+    public long checkpointInterval(JobID job) throws Exception {
+        HttpRequest request =
+                HttpRequest.newBuilder(
+                                URI.create(
+                                        client.getWebInterfaceURL()
+                                                + "/jobs/"
+                                                + job
+                                                + "/checkpoints/config"))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build();
+        HttpResponse<String> response =
+                HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(response.body()).path("interval").asLong();
     }
 
     public Path logDir() {
