@@ -4,6 +4,7 @@ import io.meshflow.job.config.JobSettings;
 import io.meshflow.job.config.MeshflowOptions;
 import io.meshflow.job.config.MeshflowOptions.InvalidOptionException;
 import io.meshflow.job.config.OptionSet;
+import io.meshflow.job.config.Secrets;
 import io.meshflow.job.sinks.Database;
 import io.meshflow.job.sinks.Summary;
 import io.meshflow.job.sources.KafkaCheck;
@@ -20,6 +21,7 @@ import org.apache.flink.util.ExceptionUtils;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * meshflow's main class: {@code java -jar meshflow-job.jar [options]} runs it on an embedded Flink,
@@ -47,28 +49,28 @@ public final class MeshflowJob {
             out.flush();
             return 0;
         }
+        // every line below may quote a URL, a driver's or a client's message: none shows a secret
+        Secrets secrets = Secrets.of(args, env);
+        Consumer<String> fail = line -> err.println(secrets.redact("meshflow: " + line));
         JobSettings settings;
         try {
             settings = JobSettings.from(args, env);
         } catch (InvalidOptionException e) {
-            err.println("meshflow: " + e.getMessage());
+            fail.accept(e.getMessage());
             return 2;
         }
         try {
             Database.createTables(settings);
         } catch (SQLException e) {
-            err.println(
-                    "meshflow: cannot use the database "
-                            + settings.printableJdbcUrl()
-                            + ": "
-                            + oneLine(e));
+            fail.accept(
+                    "cannot use the database " + settings.printableJdbcUrl() + ": " + oneLine(e));
             return 3;
         }
         if (settings.source == JobSettings.SourceKind.KAFKA) {
             try {
                 KafkaCheck.verify(settings);
             } catch (KafkaCheck.KafkaUnavailableException e) {
-                err.println("meshflow: " + e.getMessage());
+                fail.accept(e.getMessage());
                 return 4;
             }
         }
@@ -76,9 +78,7 @@ public final class MeshflowJob {
         try {
             result = run(settings);
         } catch (Exception e) {
-            err.println(
-                    "meshflow: the job failed: "
-                            + oneLine(ExceptionUtils.stripExecutionException(e)));
+            fail.accept("the job failed: " + oneLine(ExceptionUtils.stripExecutionException(e)));
             return 1;
         }
         if (result.isJobExecutionResult()) {

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 import static io.meshflow.job.config.MeshflowOptions.*;
@@ -70,14 +71,20 @@ public final class JobSettings {
         }
         this.source = file ? SourceKind.FILE : kafka ? SourceKind.KAFKA : SourceKind.GENERATOR;
 
-        this.jdbcUrl = options.get(JDBC_URL);
+        // credentials written into the URL are taken out of it: the URL is printed and drivers
+        // echo it in their errors
+        JdbcUrlCredentials inUrl = JdbcUrlCredentials.parse(options.get(JDBC_URL));
+        this.jdbcUrl = inUrl.url();
         try {
             this.dialect = Dialect.forUrl(jdbcUrl);
         } catch (IllegalArgumentException e) {
             throw new InvalidOptionException("--jdbc.url: " + e.getMessage());
         }
-        this.jdbcUser = options.getOptional(JDBC_USER).orElse(null);
-        this.jdbcPassword = options.getOptional(JDBC_PASSWORD).orElse(env.get(PASSWORD_ENV));
+        this.jdbcUser = options.getOptional(JDBC_USER).orElse(inUrl.user());
+        this.jdbcPassword =
+                options.getOptional(JDBC_PASSWORD)
+                        .or(() -> Optional.ofNullable(env.get(PASSWORD_ENV)))
+                        .orElse(inUrl.password());
 
         Duration pairTimeout = positive(PAIR_TIMEOUT, options);
         Duration lateness = notNegative(ALLOWED_LATENESS, options);
@@ -152,7 +159,7 @@ public final class JobSettings {
      * user put one).
      */
     public String printableJdbcUrl() {
-        return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+        return jdbcUrl;
     }
 
     /** Pairing state expires after this even if no timer clears it: a backstop. */
