@@ -14,7 +14,11 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,6 +88,34 @@ class CommandLineTest {
         assertThat(result.err)
                 .startsWith("meshflow: cannot use the database jdbc:postgresql://127.0.0.1:1/")
                 .doesNotContain("s3cret-pw")
+                .hasLineCount(1);
+    }
+
+    @Test
+    void anSqliteDatabaseWithoutAFileEndsTheJobAtStart() {
+        for (String url :
+                List.of("jdbc:sqlite:", "jdbc:sqlite::memory:", "jdbc:sqlite:file:x?mode=memory")) {
+            Result result = run("--jdbc.url", url);
+            assertThat(result.code).as(url).isEqualTo(3);
+            assertThat(result.err)
+                    .as(url)
+                    .startsWith("meshflow: cannot use the database " + url + ": an SQLite database")
+                    .hasLineCount(1);
+        }
+    }
+
+    @Test
+    void tablesWithOtherColumnsEndTheJobAtStart() throws Exception {
+        Path db = Files.createTempDirectory("meshflow").resolve("other.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement()) {
+            s.execute(
+                    "CREATE TABLE service_metrics (granularity TEXT, bucket_start TEXT, name TEXT)");
+        }
+        Result result = run("--jdbc.url", "jdbc:sqlite:" + db);
+        assertThat(result.code).isEqualTo(3);
+        assertThat(result.err)
+                .contains("table service_metrics exists without the columns service, calls")
                 .hasLineCount(1);
     }
 

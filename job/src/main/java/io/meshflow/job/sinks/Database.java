@@ -1,13 +1,23 @@
 package io.meshflow.job.sinks;
 
 import io.meshflow.job.config.JobSettings;
+import io.meshflow.sink.Column;
+import io.meshflow.sink.Dialect;
+import io.meshflow.sink.OutputTable;
 import io.meshflow.sink.OutputTables;
 
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The results database as the main class sees it: checked and given its tables before the job
@@ -24,7 +34,7 @@ public final class Database {
         if (settings.jdbcPassword != null) {
             properties.setProperty("password", settings.jdbcPassword);
         }
-        if (settings.dialect == io.meshflow.sink.Dialect.SQLITE) {
+        if (settings.dialect == Dialect.SQLITE) {
             properties.setProperty("busy_timeout", "60000");
         }
         try {
@@ -41,10 +51,71 @@ public final class Database {
      * statements of sql/schema-*.sql).
      */
     public static void createTables(JobSettings settings) throws SQLException {
+        if (settings.dialect == Dialect.SQLITE) {
+            checkSqliteFile(settings.jdbcUrl);
+        }
         try (Connection connection = connect(settings);
                 Statement statement = connection.createStatement()) {
+            if (settings.dialect == Dialect.SQLITE) {
+                // persistent in the file; switching needs the file to itself, so it is done here,
+                // before the job's writers open it together
+                statement.execute("PRAGMA journal_mode=WAL");
+            }
             for (String ddl : OutputTables.createStatements(settings.dialect)) {
                 statement.execute(ddl);
+            }
+            checkColumns(connection, settings);
+        }
+    }
+
+    /**
+     * An SQLite database in memory, or without a file name (a temporary file), lives in one
+     * connection: the job's writers would each get their own, and the results would be gone at the
+     * end.
+     */
+    private static void checkSqliteFile(String url) throws SQLException {
+        String path = url.substring("jdbc:sqlite:".length());
+        int query = path.indexOf('?');
+        String file = query < 0 ? path : path.substring(0, query);
+        if (file.isEmpty()
+                || file.contains(":memory:")
+                || path.toLowerCase(Locale.ROOT).contains("mode=memory")) {
+            throw new SQLException(
+                    "an SQLite database must be a file that outlives the job, e.g."
+                            + " jdbc:sqlite:meshflow.db");
+        }
+    }
+
+    /**
+     * Tables that existed before must have every column the job writes: a database of another
+     * version or program fails here, with one line, instead of in the middle of the job.
+     */
+    private static void checkColumns(Connection connection, JobSettings settings)
+            throws SQLException {
+        DatabaseMetaData meta = connection.getMetaData();
+        for (OutputTable<?> table : OutputTables.all()) {
+            Set<String> present = new HashSet<>();
+            try (ResultSet columns =
+                    meta.getColumns(null, connection.getSchema(), table.name(), null)) {
+                while (columns.next()) {
+                    present.add(columns.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+                }
+            }
+            List<String> missing = new ArrayList<>();
+            for (Column<?> column : table.columns()) {
+                if (!present.contains(column.name())) {
+                    missing.add(column.name());
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new SQLException(
+                        "table "
+                                + table.name()
+                                + " exists without the column"
+                                + (missing.size() > 1 ? "s " : " ")
+                                + String.join(", ", missing)
+                                + " (made by another program or version?): use another"
+                                + " database, or drop the table");
             }
         }
     }

@@ -61,10 +61,9 @@ public final class JdbcSinks {
         }
         if (settings.dialect == Dialect.SQLITE) {
             // Several sink subtasks share one file: wait for the lock instead of failing with
-            // SQLITE_BUSY,
-            // and let readers (analysts) read while the job writes.
+            // SQLITE_BUSY. The file is in WAL mode (readers read while the job writes): set once,
+            // by Database.createTables, not by every writer as it opens.
             builder.withProperty("busy_timeout", "60000");
-            builder.withProperty("journal_mode", "WAL");
         }
         return builder.build();
     }
