@@ -27,9 +27,14 @@ public final class Launcher {
     /** {@code java -jar meshflow-job.jar produce ...}: the simulator publishing to Kafka. */
     private static final String PRODUCE = "io.meshflow.job.tools.Produce";
 
+    /** Set on the child JVM: the launcher's pid, so that the child ends when the launcher does. */
+    static final String LAUNCHER_PID = "meshflow.launcher.pid";
+
     private Launcher() {}
 
     public static void main(String[] args) throws Exception {
+        endWithTheLauncher();
+        String[] commandLine = args;
         boolean produce = args.length > 0 && args[0].equals("produce");
         String main = produce ? PRODUCE : MAIN;
         if (produce) {
@@ -72,10 +77,12 @@ public final class Launcher {
         command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.addAll(addOpens());
+        command.add("-D" + LAUNCHER_PID + "=" + ProcessHandle.current().pid());
         command.add("-cp");
         command.add(jar.getPath() + File.pathSeparator + lib.getPath() + File.separator + "*");
-        command.add(main);
-        command.addAll(List.of(args));
+        // the child starts here too, so that it watches this launcher before handing over
+        command.add(Launcher.class.getName());
+        command.addAll(List.of(commandLine));
         Process child = new ProcessBuilder(command).inheritIO().start();
         Runtime.getRuntime().addShutdownHook(new Thread(child::destroy));
         System.exit(child.waitFor());
@@ -105,6 +112,31 @@ public final class Launcher {
             }
         }
         return false;
+    }
+
+    /**
+     * In the child JVM: ends it when the launcher is gone, however it went. A launcher stopped
+     * normally stops the child itself (shutdown hook); one killed with {@code kill -9} cannot, and
+     * its job would run on as an orphan.
+     */
+    private static void endWithTheLauncher() {
+        String pid = System.getProperty(LAUNCHER_PID);
+        if (pid == null) {
+            return;
+        }
+        ProcessHandle.of(Long.parseLong(pid))
+                .ifPresentOrElse(
+                        launcher ->
+                                launcher.onExit()
+                                        .thenRun(
+                                                () -> {
+                                                    System.err.println(
+                                                            "meshflow: the launcher (pid "
+                                                                    + pid
+                                                                    + ") is gone: stopping");
+                                                    System.exit(143);
+                                                }),
+                        () -> System.exit(143));
     }
 
     private static boolean canLoad(String className) {

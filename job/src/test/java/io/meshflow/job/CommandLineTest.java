@@ -92,6 +92,16 @@ class CommandLineTest {
     }
 
     @Test
+    void aDurationWithoutAUnitIsRefused() {
+        Result result = run("--pair.timeout", "10");
+        assertThat(result.code).isEqualTo(2);
+        assertThat(result.err)
+                .isEqualTo(
+                        "meshflow: invalid value '10' for --pair.timeout: a duration needs a unit,"
+                                + " e.g. 10s or 10ms");
+    }
+
+    @Test
     void anSqliteDatabaseWithoutAFileEndsTheJobAtStart() {
         for (String url :
                 List.of("jdbc:sqlite:", "jdbc:sqlite::memory:", "jdbc:sqlite:file:x?mode=memory")) {

@@ -131,6 +131,22 @@ public final class OptionSet {
         }
         Configuration config = Configuration.fromMap(values);
         for (ConfigOption<?> option : types.keySet()) {
+            String value = values.get(option.key());
+            if (types.get(option) == Duration.class
+                    && value != null
+                    && value.strip().chars().allMatch(Character::isDigit)) {
+                // Flink would read a bare number as milliseconds: "--pair.timeout 10" is 10 ms
+                throw new InvalidOptionException(
+                        "invalid value '"
+                                + value
+                                + "' for --"
+                                + option.key()
+                                + ": a duration needs a unit, e.g. "
+                                + value.strip()
+                                + "s or "
+                                + value.strip()
+                                + "ms");
+            }
             try {
                 config.get(option);
             } catch (IllegalArgumentException e) {
