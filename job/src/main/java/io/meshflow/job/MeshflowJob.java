@@ -1,6 +1,7 @@
 package io.meshflow.job;
 
 import io.meshflow.job.config.JobSettings;
+import io.meshflow.job.config.KafkaSettings;
 import io.meshflow.job.config.MeshflowOptions;
 import io.meshflow.job.config.MeshflowOptions.InvalidOptionException;
 import io.meshflow.job.sinks.Database;
@@ -59,7 +60,7 @@ public final class MeshflowJob {
         }
         if (settings.source == JobSettings.SourceKind.KAFKA) {
             try {
-                KafkaCheck.verify(settings);
+                KafkaCheck.verify(KafkaSettings.from(settings));
             } catch (KafkaCheck.KafkaUnavailableException e) {
                 err.println("meshflow: " + e.getMessage());
                 return 4;

@@ -9,7 +9,9 @@ import io.meshflow.decode.Side;
 import io.meshflow.decode.SideBatch;
 import io.meshflow.decode.SideWatermarks;
 import io.meshflow.decode.SplitBatches;
+import io.meshflow.job.config.JdbcSettings;
 import io.meshflow.job.config.JobSettings;
+import io.meshflow.job.config.KafkaSettings;
 import io.meshflow.job.config.MeshflowOptions;
 import io.meshflow.job.sinks.JdbcSinks;
 import io.meshflow.job.sources.DelimitedFrameFormat;
@@ -79,13 +81,13 @@ public final class MeshflowPipeline {
         for (Table table : Table.values()) {
             rows.filter(row -> row.key.table == table)
                     .name("Rows of " + table.sqlName())
-                    .sinkTo(JdbcSinks.rows(settings, table))
+                    .sinkTo(JdbcSinks.rows(JdbcSettings.from(settings), table))
                     .uid("sink-" + table.sqlName())
                     .name("Upsert " + table.sqlName());
         }
 
         sides.getSideOutput(SplitBatches.DEAD_LETTERS)
-                .sinkTo(JdbcSinks.deadLetters(settings))
+                .sinkTo(JdbcSinks.deadLetters(JdbcSettings.from(settings)))
                 .uid("sink-dead_letters")
                 .name("Insert dead_letters");
     }
@@ -122,7 +124,7 @@ public final class MeshflowPipeline {
                             .uid("source-simulator");
             case KAFKA ->
                     env.fromSource(
-                                    KafkaSides.create(settings),
+                                    KafkaSides.create(KafkaSettings.from(settings)),
                                     // per partition; a partition without records stops holding the
                                     // watermark back
                                     watermarks.withIdleness(KAFKA_IDLENESS),
