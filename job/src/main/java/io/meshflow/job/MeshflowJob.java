@@ -113,7 +113,7 @@ public final class MeshflowJob {
             // effect.
             env.enableCheckpointing(settings.checkpointInterval.toMillis());
         }
-        MeshflowPipeline.build(env, settings);
+        MeshflowWiring.build(env, settings);
         return env;
     }
 
