@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * The dataflow alone ({@link MeshflowPipeline#apply}) on the test's MiniCluster at parallelism 2:
@@ -34,34 +33,11 @@ public final class Dataflow {
 
     private Dataflow() {}
 
-    /** Where a run's input comes from: decoded batches with timestamps and watermarks. */
-    @FunctionalInterface
-    public interface Input {
-        DataStream<SideBatch> read(StreamExecutionEnvironment env, JobSettings settings);
-    }
-
     /**
      * Runs the dataflow on {@code input}, read by one source subtask in list order with the job's
      * own watermarks, and with the settings of a command line; returns when the input is done.
      */
     public static Collected run(List<SideBatch> input, JobSettings settings) throws Exception {
-        return run(
-                (env, s) ->
-                        env.fromData(input, TypeInformation.of(SideBatch.class))
-                                .assignTimestampsAndWatermarks(
-                                        MeshflowWiring.watermarks(s.outOfOrderness)),
-                settings,
-                row -> {});
-    }
-
-    /**
-     * Runs the dataflow on an input of the caller's; {@code whileRunning} sees each row in the
-     * test's thread as soon as it is collected, while the job still runs (to let a test's source go
-     * on once the dataflow has got somewhere). Returns when the input is done.
-     */
-    public static Collected run(
-            Input input, JobSettings settings, Consumer<MetricRecord> whileRunning)
-            throws Exception {
         // As the job runs: no Kryo fallback, no defensive copies between chained operators.
         Configuration config = new Configuration();
         config.set(PipelineOptions.GENERIC_TYPES, false);
@@ -69,7 +45,10 @@ public final class Dataflow {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(PARALLELISM);
 
-        DataStream<SideBatch> batches = input.read(env, settings);
+        DataStream<SideBatch> batches =
+                env.fromData(input, TypeInformation.of(SideBatch.class))
+                        .assignTimestampsAndWatermarks(
+                                MeshflowWiring.watermarks(settings.outOfOrderness));
         MeshflowPipeline.Outputs outputs =
                 MeshflowPipeline.apply(batches, PipelineSettings.from(settings));
 
@@ -91,7 +70,6 @@ public final class Dataflow {
                             deadLetters.add(output.deadLetter);
                         } else {
                             rows.get(output.table).add(output.row);
-                            whileRunning.accept(output.row);
                         }
                     });
         }
