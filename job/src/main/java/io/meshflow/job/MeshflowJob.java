@@ -1,6 +1,7 @@
 package io.meshflow.job;
 
 import io.meshflow.job.config.JobSettings;
+import io.meshflow.job.config.KafkaSettings;
 import io.meshflow.job.config.MeshflowOptions;
 import io.meshflow.job.config.MeshflowOptions.InvalidOptionException;
 import io.meshflow.job.config.OptionSet;
@@ -68,7 +69,7 @@ public final class MeshflowJob {
         }
         if (settings.source == JobSettings.SourceKind.KAFKA) {
             try {
-                KafkaCheck.verify(settings);
+                KafkaCheck.verify(KafkaSettings.from(settings));
             } catch (KafkaCheck.KafkaUnavailableException e) {
                 fail.accept(e.getMessage());
                 return 4;
@@ -120,7 +121,7 @@ public final class MeshflowJob {
             // in by getExecutionEnvironment under flink run) chose an interval: use ours.
             env.enableCheckpointing(MeshflowOptions.DEFAULT_CHECKPOINT_INTERVAL.toMillis());
         }
-        MeshflowPipeline.build(env, settings);
+        MeshflowWiring.build(env, settings);
         return env;
     }
 

@@ -82,13 +82,17 @@ class MeshflowJobITCase {
         HandCheckedScenario.assertTables(url);
     }
 
+    /**
+     * The simulator source and every sink; MeshflowPipelineITCase counts the sides of a larger
+     * simulated mesh without a database.
+     */
     @Test
     void theSimulatorFillsEveryTableAndLosesNoSide() throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve("sim.db");
         int code =
                 MeshflowJob.execute(
                         new String[] {
-                            "--generator.requests", "3000", "--jdbc.url", url, "--parallelism", "2"
+                            "--generator.requests", "300", "--jdbc.url", url, "--parallelism", "2"
                         },
                         Map.of(),
                         new PrintStream(new ByteArrayOutputStream()),
@@ -121,7 +125,7 @@ class MeshflowJobITCase {
                         url,
                         "SELECT SUM(server_retries) FROM service_edges WHERE granularity = 'day'");
         long calls = (Long) day.get("paired") + (Long) day.get("co") + (Long) day.get("so");
-        assertThat(calls).as("one call per simulated request").isEqualTo(3000);
+        assertThat(calls).as("one call per simulated request").isEqualTo(300);
         assertThat((Long) day.get("sides"))
                 .isEqualTo(
                         2 * (Long) day.get("paired")

@@ -3,7 +3,7 @@ package io.meshflow.job.sinks;
 import io.meshflow.aggregate.MetricRecord;
 import io.meshflow.aggregate.Table;
 import io.meshflow.decode.DeadLetter;
-import io.meshflow.job.config.JobSettings;
+import io.meshflow.job.config.JdbcSettings;
 import io.meshflow.sink.Dialect;
 import io.meshflow.sink.RowStatements;
 
@@ -15,20 +15,20 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 public final class JdbcSinks {
     private JdbcSinks() {}
 
-    public static JdbcSink<MetricRecord> rows(JobSettings settings, Table table) {
+    public static JdbcSink<MetricRecord> rows(JdbcSettings settings, Table table) {
         return JdbcSink.<MetricRecord>builder()
                 .withQueryStatement(
-                        RowStatements.upsertSql(settings.dialect, table),
-                        RowStatements.binder(settings.dialect, table))
+                        RowStatements.upsertSql(settings.dialect(), table),
+                        RowStatements.binder(settings.dialect(), table))
                 .withExecutionOptions(execution())
                 .buildAtLeastOnce(connection(settings));
     }
 
-    public static JdbcSink<DeadLetter> deadLetters(JobSettings settings) {
+    public static JdbcSink<DeadLetter> deadLetters(JdbcSettings settings) {
         return JdbcSink.<DeadLetter>builder()
                 .withQueryStatement(
-                        RowStatements.deadLetterSql(settings.dialect),
-                        RowStatements.deadLetterBinder(settings.dialect))
+                        RowStatements.deadLetterSql(settings.dialect()),
+                        RowStatements.deadLetterBinder(settings.dialect()))
                 .withExecutionOptions(execution())
                 .buildAtLeastOnce(connection(settings));
     }
@@ -48,18 +48,18 @@ public final class JdbcSinks {
                 .build();
     }
 
-    public static JdbcConnectionOptions connection(JobSettings settings) {
+    public static JdbcConnectionOptions connection(JdbcSettings settings) {
         JdbcConnectionOptions.JdbcConnectionOptionsBuilder builder =
                 new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                        .withUrl(settings.jdbcUrl)
-                        .withDriverName(settings.dialect.driverClass());
-        if (settings.jdbcUser != null) {
-            builder.withUsername(settings.jdbcUser);
+                        .withUrl(settings.url())
+                        .withDriverName(settings.dialect().driverClass());
+        if (settings.user() != null) {
+            builder.withUsername(settings.user());
         }
-        if (settings.jdbcPassword != null) {
-            builder.withPassword(settings.jdbcPassword);
+        if (settings.password() != null) {
+            builder.withPassword(settings.password());
         }
-        if (settings.dialect == Dialect.SQLITE) {
+        if (settings.dialect() == Dialect.SQLITE) {
             // Several sink subtasks share one file: wait for the lock instead of failing with
             // SQLITE_BUSY. The file is in WAL mode (readers read while the job writes): set once,
             // by Database.createTables, not by every writer as it opens.

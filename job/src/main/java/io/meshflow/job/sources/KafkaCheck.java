@@ -1,7 +1,6 @@
 package io.meshflow.job.sources;
 
-import io.meshflow.job.config.JobSettings;
-import io.meshflow.job.config.MeshflowOptions;
+import io.meshflow.job.config.KafkaSettings;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -25,10 +24,10 @@ public final class KafkaCheck {
     private KafkaCheck() {}
 
     /** Throws {@link KafkaUnavailableException} saying which and why. */
-    public static void verify(JobSettings settings) {
-        String servers = settings.options.get(MeshflowOptions.KAFKA_BOOTSTRAP_SERVERS);
-        String topic = settings.options.get(MeshflowOptions.KAFKA_TOPIC);
-        Properties properties = settings.kafkaProperties();
+    public static void verify(KafkaSettings settings) {
+        String servers = settings.bootstrapServers();
+        String topic = settings.topic();
+        Properties properties = settings.clientProperties();
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());

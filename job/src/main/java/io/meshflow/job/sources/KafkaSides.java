@@ -2,7 +2,7 @@ package io.meshflow.job.sources;
 
 import io.meshflow.decode.RecordDecoder;
 import io.meshflow.decode.SideBatch;
-import io.meshflow.job.config.JobSettings;
+import io.meshflow.job.config.KafkaSettings;
 import io.meshflow.job.config.MeshflowOptions;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -23,24 +23,24 @@ import java.util.Properties;
 public final class KafkaSides {
     private KafkaSides() {}
 
-    public static KafkaSource<SideBatch> create(JobSettings settings) {
-        var options = settings.options;
-        Properties properties = settings.kafkaProperties();
+    /**
+     * @param decoder the records' format
+     */
+    public static KafkaSource<SideBatch> create(KafkaSettings settings, RecordDecoder decoder) {
+        Properties properties = settings.clientProperties();
         // Offsets are committed to Kafka on checkpoints, for monitoring and for `committed`
         // restarts; Flink's
         // own checkpoints are what recovery uses.
         properties.putIfAbsent("commit.offsets.on.checkpoint", "true");
         KafkaSourceBuilder<SideBatch> builder =
                 KafkaSource.<SideBatch>builder()
-                        .setBootstrapServers(options.get(MeshflowOptions.KAFKA_BOOTSTRAP_SERVERS))
-                        .setTopics(options.get(MeshflowOptions.KAFKA_TOPIC))
-                        .setGroupId(options.get(MeshflowOptions.KAFKA_GROUP_ID))
-                        .setStartingOffsets(
-                                startingOffsets(
-                                        options.get(MeshflowOptions.KAFKA_STARTING_OFFSETS)))
-                        .setDeserializer(new Deserializer(settings.decoder))
+                        .setBootstrapServers(settings.bootstrapServers())
+                        .setTopics(settings.topic())
+                        .setGroupId(settings.groupId())
+                        .setStartingOffsets(startingOffsets(settings.startingOffsets()))
+                        .setDeserializer(new Deserializer(decoder))
                         .setProperties(properties);
-        if (options.get(MeshflowOptions.KAFKA_BOUNDED)) {
+        if (settings.bounded()) {
             builder.setBounded(OffsetsInitializer.latest());
         }
         return builder.build();

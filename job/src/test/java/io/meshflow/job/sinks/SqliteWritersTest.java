@@ -1,5 +1,6 @@
 package io.meshflow.job.sinks;
 
+import io.meshflow.job.config.JdbcSettings;
 import io.meshflow.job.config.JobSettings;
 
 import org.apache.flink.connector.jdbc.datasource.connections.SimpleJdbcConnectionProvider;
@@ -49,7 +50,7 @@ class SqliteWritersTest {
                             () -> {
                                 var provider =
                                         new SimpleJdbcConnectionProvider(
-                                                JdbcSinks.connection(settings));
+                                                JdbcSinks.connection(JdbcSettings.from(settings)));
                                 try (Connection c = provider.getOrEstablishConnection();
                                         Statement s = c.createStatement()) {
                                     s.executeUpdate(

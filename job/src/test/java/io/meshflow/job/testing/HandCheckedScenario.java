@@ -1,11 +1,14 @@
 package io.meshflow.job.testing;
 
+import io.meshflow.decode.SideBatch;
+import io.meshflow.job.config.JobSettings;
 import io.meshflow.proto.DetectPoint;
 import io.meshflow.proto.HTTPServiceMeshMetric;
 import io.meshflow.proto.HTTPServiceMeshMetrics;
 import io.meshflow.proto.ServiceMeshMetrics;
 import io.meshflow.proto.TCPServiceMeshMetric;
 import io.meshflow.proto.TCPServiceMeshMetrics;
+import io.meshflow.testing.Sides;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -110,6 +113,27 @@ public final class HandCheckedScenario {
                         .build()
                         .toByteArray());
         return r;
+    }
+
+    /**
+     * The records decoded as a source decodes them, each named {@code scenario@<line - 1>} and
+     * received at T0: the input of a {@link Dataflow} run.
+     */
+    public static List<SideBatch> batches() {
+        List<byte[]> records = records();
+        List<SideBatch> batches = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            batches.add(Sides.DECODER.decode(records.get(i), "scenario@" + i, T0));
+        }
+        return batches;
+    }
+
+    /**
+     * The scenario's settings (its command line, without a database) for a {@link Dataflow} run.
+     */
+    public static JobSettings settings(Path dir) throws IOException {
+        return JobSettings.from(
+                new String[] {"--apdex.thresholds-file", thresholdsFile(dir).toString()}, Map.of());
     }
 
     /** The thresholds file of the scenario: B's apdex T is 80 ms. */

@@ -1,0 +1,27 @@
+package io.meshflow.job.config;
+
+import io.meshflow.sink.Dialect;
+
+/**
+ * Where the results go: what the JDBC sinks need of the settings.
+ *
+ * @param user null when the URL or the driver's defaults say who
+ * @param password null when there is none
+ */
+public record JdbcSettings(Dialect dialect, String url, String user, String password) {
+
+    public static JdbcSettings from(JobSettings settings) {
+        return new JdbcSettings(
+                settings.dialect, settings.jdbcUrl, settings.jdbcUser, settings.jdbcPassword);
+    }
+
+    /** Never prints the password, which a record's own toString would. */
+    @Override
+    public String toString() {
+        return "JdbcSettings["
+                + dialect
+                + ", "
+                + url.replaceAll("(?i)(password=)[^&;]*", "$1***")
+                + "]";
+    }
+}
