@@ -4,7 +4,9 @@ import io.meshflow.job.graph.Topology.Edge;
 import io.meshflow.job.graph.Topology.Node;
 
 import org.eclipse.elk.alg.layered.options.LayeredOptions;
+import org.eclipse.elk.alg.layered.options.NodePlacementStrategy;
 import org.eclipse.elk.core.RecursiveGraphLayoutEngine;
+import org.eclipse.elk.core.math.ElkPadding;
 import org.eclipse.elk.core.options.CoreOptions;
 import org.eclipse.elk.core.options.Direction;
 import org.eclipse.elk.core.options.EdgeLabelPlacement;
@@ -68,9 +70,8 @@ public final class TopologyLayout {
         root.setProperty(CoreOptions.SPACING_EDGE_LABEL, 2.0);
         root.setProperty(CoreOptions.EDGE_LABELS_INLINE, true);
         root.setProperty(
-                LayeredOptions.NODE_PLACEMENT_STRATEGY,
-                org.eclipse.elk.alg.layered.options.NodePlacementStrategy.NETWORK_SIMPLEX);
-        root.setProperty(CoreOptions.PADDING, new org.eclipse.elk.core.math.ElkPadding(20));
+                LayeredOptions.NODE_PLACEMENT_STRATEGY, NodePlacementStrategy.NETWORK_SIMPLEX);
+        root.setProperty(CoreOptions.PADDING, new ElkPadding(20));
 
         Map<String, ElkNode> elkNodes = new LinkedHashMap<>();
         for (Node node : topology.nodes()) {
