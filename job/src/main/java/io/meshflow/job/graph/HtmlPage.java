@@ -71,9 +71,10 @@ public final class HtmlPage {
                 .append(" bucket). Counters are summed. Hover a service to highlight its calls")
                 .append(
                         drawing.labelsPlaced()
-                                ? ".</span>\n"
-                                : " and show their numbers (a mesh this big shows them on hover"
-                                        + " only; every edge's numbers are also in its tooltip).</span>\n")
+                                ? " (or open the page as topology.html#service=NAME).</span>\n"
+                                : " and show their numbers (on a mesh this big, edge numbers"
+                                        + " show only so, and in every edge's tooltip), or open"
+                                        + " the page as topology.html#service=NAME.</span>\n")
                 .append("<button id=\"fit\" type=\"button\">Fit to window</button>\n</div>\n");
     }
 
@@ -145,25 +146,34 @@ public final class HtmlPage {
                 .append("\" marker-end=\"url(#arrow-")
                 .append(severity)
                 .append(")\"/>");
-        Box label = route.label();
-        if (label != null) {
-            html.append("<rect class=\"lbl\" x=\"")
-                    .append(num(label.x() - 1))
-                    .append("\" y=\"")
-                    .append(num(label.y()))
-                    .append("\" width=\"")
-                    .append(num(label.width() + 2))
-                    .append("\" height=\"")
-                    .append(num(label.height()))
-                    .append("\" rx=\"3\"/><text x=\"")
-                    .append(num(label.x()))
-                    .append("\" y=\"")
-                    .append(num(label.y() + label.height() - 3.5))
-                    .append("\">")
-                    .append(xml(Labels.edge(edge)))
-                    .append("</text>");
-        }
+        String text = Labels.edge(edge);
+        label(html, route.label(), text, "placed");
+        label(html, route.byTarget(), text, "by-target");
+        label(html, route.bySource(), text, "by-source");
         html.append("</g>\n");
+    }
+
+    private static void label(StringBuilder html, Box box, String text, String place) {
+        if (box == null || text.isEmpty()) {
+            return;
+        }
+        html.append("<g class=\"lbl ")
+                .append(place)
+                .append("\"><rect x=\"")
+                .append(num(box.x() - 1))
+                .append("\" y=\"")
+                .append(num(box.y()))
+                .append("\" width=\"")
+                .append(num(box.width() + 2))
+                .append("\" height=\"")
+                .append(num(box.height()))
+                .append("\" rx=\"3\"/><text x=\"")
+                .append(num(box.x()))
+                .append("\" y=\"")
+                .append(num(box.y() + box.height() - 3.5))
+                .append("\">")
+                .append(xml(text))
+                .append("</text></g>");
     }
 
     private static void node(StringBuilder html, Node node, Box box) {
@@ -267,14 +277,14 @@ public final class HtmlPage {
             .edge path { fill: none; stroke: #94a3b8; }
             .edge.warn path { stroke: #f59e0b; } .edge.bad path { stroke: #dc2626; }
             marker.ok path { fill: #94a3b8; } marker.warn path { fill: #f59e0b; } marker.bad path { fill: #dc2626; }
-            .edge rect.lbl { fill: #fff; opacity: 0.85; }
+            .edge .lbl rect { fill: #fff; opacity: 0.85; }
             .edge text { font: 10px ui-monospace, "DejaVu Sans Mono", Menlo, monospace; fill: #334155; }
             .edge.bad text { fill: #b91c1c; }
             text.empty { font-size: 16px; fill: #64748b; }
             svg.focus .edge:not(.hi), svg.focus .node:not(.hi) { opacity: 0.15; }
             svg.focus .edge.hi path { stroke-width: 3; }
-            svg.hover-labels .edge rect.lbl, svg.hover-labels .edge text { display: none; }
-            svg.hover-labels.focus .edge.hi rect.lbl, svg.hover-labels.focus .edge.hi text { display: inline; }
+            .edge .lbl.by-target, .edge .lbl.by-source { display: none; }
+            svg.focus .edge.out .lbl.by-target, svg.focus .edge.in .lbl.by-source { display: inline; }
             """;
 
     private static final String SCRIPT =
@@ -286,25 +296,39 @@ public final class HtmlPage {
                 var nodes = Array.prototype.slice.call(svg.querySelectorAll('.node'));
                 function clear() {
                   svg.classList.remove('focus');
-                  svg.querySelectorAll('.hi').forEach(function (e) { e.classList.remove('hi'); });
+                  svg.querySelectorAll('.hi').forEach(function (e) {
+                    e.classList.remove('hi', 'in', 'out');
+                  });
+                }
+                // highlights a service, its calls and the services at their other ends
+                function focus(service) {
+                  clear();
+                  nodes.forEach(function (node) {
+                    if (node.getAttribute('data-service') === service) { node.classList.add('hi'); }
+                  });
+                  edges.forEach(function (edge) {
+                    var s = edge.getAttribute('data-source'), d = edge.getAttribute('data-dest');
+                    if (s !== service && d !== service) { return; }
+                    svg.classList.add('focus');
+                    edge.classList.add('hi', s === service ? 'out' : 'in');
+                    nodes.forEach(function (other) {
+                      var o = other.getAttribute('data-service');
+                      if (o === s || o === d) { other.classList.add('hi'); }
+                    });
+                  });
+                }
+                // page.html#service=NAME opens with NAME highlighted: a link to one service's calls
+                function fromAddress() {
+                  var hash = decodeURIComponent(window.location.hash.substring(1));
+                  if (hash.indexOf('service=') === 0) { focus(hash.substring(8)); } else { clear(); }
                 }
                 nodes.forEach(function (node) {
                   var service = node.getAttribute('data-service');
-                  node.addEventListener('mouseenter', function () {
-                    svg.classList.add('focus');
-                    node.classList.add('hi');
-                    edges.forEach(function (edge) {
-                      var s = edge.getAttribute('data-source'), d = edge.getAttribute('data-dest');
-                      if (s !== service && d !== service) { return; }
-                      edge.classList.add('hi');
-                      nodes.forEach(function (other) {
-                        var o = other.getAttribute('data-service');
-                        if (o === s || o === d) { other.classList.add('hi'); }
-                      });
-                    });
-                  });
-                  node.addEventListener('mouseleave', clear);
+                  node.addEventListener('mouseenter', function () { focus(service); });
+                  node.addEventListener('mouseleave', fromAddress);
                 });
+                window.addEventListener('hashchange', fromAddress);
+                fromAddress();
                 var natural = [svg.getAttribute('width'), svg.getAttribute('height')];
                 var button = document.getElementById('fit');
                 button.addEventListener('click', function () {

@@ -43,8 +43,13 @@ public final class TopologyLayout {
     /** A box in the drawing's coordinates. */
     public record Box(double x, double y, double width, double height) {}
 
-    /** A routed edge: its points from source to target, and where its label goes (or null). */
-    public record Route(Edge edge, List<double[]> points, Box label) {}
+    /**
+     * A routed edge: its points from source to target, and where its label goes: placed by ELK
+     * ({@code label}), or, on big meshes, two places for labels shown on hover: just before the
+     * target (for the calls a hovered service makes) and just after the source (for the calls it
+     * receives), where the routes of one service's edges are apart.
+     */
+    public record Route(Edge edge, List<double[]> points, Box label, Box byTarget, Box bySource) {}
 
     /**
      * The laid-out picture: boxes by service, routes in the topology's edge order; {@code
@@ -64,7 +69,6 @@ public final class TopologyLayout {
         root.setProperty(CoreOptions.DIRECTION, Direction.RIGHT);
         root.setProperty(CoreOptions.EDGE_ROUTING, EdgeRouting.SPLINES);
         root.setProperty(CoreOptions.SPACING_NODE_NODE, 18.0);
-        root.setProperty(LayeredOptions.SPACING_NODE_NODE_BETWEEN_LAYERS, 28.0);
         root.setProperty(LayeredOptions.SPACING_EDGE_NODE_BETWEEN_LAYERS, 12.0);
         root.setProperty(LayeredOptions.SPACING_EDGE_EDGE, 6.0);
         root.setProperty(CoreOptions.SPACING_EDGE_LABEL, 2.0);
@@ -83,6 +87,15 @@ public final class TopologyLayout {
         // every placed label is a node of its own in the layered layout: on a big mesh they would
         // double its width and height, so there the page shows them on hover, at the route's middle
         boolean placeLabels = topology.edges().size() <= PLACED_LABELS_MAX_EDGES;
+        // labels shown on hover sit between the layers, beside the boxes: leave them the room
+        double widestLabel =
+                topology.edges().stream()
+                        .mapToDouble(e -> Labels.edge(e).length() * Labels.EDGE_CHAR_PX)
+                        .max()
+                        .orElse(0);
+        root.setProperty(
+                LayeredOptions.SPACING_NODE_NODE_BETWEEN_LAYERS,
+                placeLabels ? 28.0 : widestLabel + 24);
         List<ElkEdge> elkEdges = new ArrayList<>();
         for (Edge edge : topology.edges()) {
             ElkEdge e =
@@ -119,46 +132,33 @@ public final class TopologyLayout {
             if (!e.getLabels().isEmpty()) {
                 ElkLabel l = e.getLabels().get(0);
                 label = new Box(l.getX(), l.getY(), l.getWidth(), l.getHeight());
-            } else if (!placeLabels && points.size() >= 2) {
-                double width = Labels.edge(topology.edges().get(i)).length() * Labels.EDGE_CHAR_PX;
-                double[] middle = middle(points);
-                label =
+            }
+            Box byTarget = null;
+            Box bySource = null;
+            if (!placeLabels && points.size() >= 2) {
+                Edge edge = topology.edges().get(i);
+                double width = Labels.edge(edge).length() * Labels.EDGE_CHAR_PX;
+                double[] start = points.get(0);
+                double[] end = points.get(points.size() - 1);
+                // beside the boxes, not at the route's ends: a spline may end on a box's top
+                ElkNode target = elkNodes.get(edge.dest());
+                ElkNode source = elkNodes.get(edge.source());
+                byTarget =
                         new Box(
-                                middle[0] - width / 2,
-                                middle[1] - EDGE_LABEL_HEIGHT - 2,
+                                Math.max(0, target.getX() - width - 12),
+                                end[1] - EDGE_LABEL_HEIGHT - 1,
+                                width,
+                                EDGE_LABEL_HEIGHT);
+                bySource =
+                        new Box(
+                                source.getX() + source.getWidth() + 6,
+                                start[1] - EDGE_LABEL_HEIGHT - 1,
                                 width,
                                 EDGE_LABEL_HEIGHT);
             }
-            routes.add(new Route(topology.edges().get(i), points, label));
+            routes.add(new Route(topology.edges().get(i), points, label, byTarget, bySource));
         }
         return new Drawing(topology, boxes, routes, placeLabels, root.getWidth(), root.getHeight());
-    }
-
-    /**
-     * The middle of a route: of its middle segment, or, for splines (start, then three points per
-     * cubic Bézier), of its middle curve.
-     */
-    static double[] middle(List<double[]> points) {
-        int n = points.size();
-        if (n > 2 && (n - 1) % 3 == 0) {
-            int curves = (n - 1) / 3;
-            int first = 3 * (curves / 2);
-            if (curves % 2 == 0) {
-                return points.get(first);
-            }
-            double[] p0 = points.get(first);
-            double[] p1 = points.get(first + 1);
-            double[] p2 = points.get(first + 2);
-            double[] p3 = points.get(first + 3);
-            // a cubic Bézier at t = 1/2
-            return new double[] {
-                (p0[0] + 3 * p1[0] + 3 * p2[0] + p3[0]) / 8,
-                (p0[1] + 3 * p1[1] + 3 * p2[1] + p3[1]) / 8
-            };
-        }
-        double[] a = points.get((n - 1) / 2);
-        double[] b = points.get((n - 1) / 2 + 1);
-        return new double[] {(a[0] + b[0]) / 2, (a[1] + b[1]) / 2};
     }
 
     static double nodeWidth(Node node) {

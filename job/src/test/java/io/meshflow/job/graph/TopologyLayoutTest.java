@@ -39,6 +39,7 @@ class TopologyLayoutTest {
                 .containsExactlyInAnyOrderElementsOf(edges);
 
         Drawing drawing = TopologyLayout.layOut(topology);
+        assertThat(drawing.labelsPlaced()).isFalse();
 
         List<Box> boxes = new ArrayList<>(drawing.nodes().values());
         assertThat(boxes).hasSize(200);
@@ -62,7 +63,11 @@ class TopologyLayoutTest {
             assertThat(route.points()).as(route.edge().id()).hasSizeGreaterThanOrEqualTo(2);
             // the route leaves its source's box (callers are left of callees)
             assertThat(start[0]).isBetween(source.x() - 1, source.x() + source.width() + 1);
-            assertThat(route.label()).as("every call edge is labelled").isNotNull();
+            // too many edges for ELK to place every label: each has its places by its ends
+            assertThat(route.label()).isNull();
+            Box dest = drawing.nodes().get(route.edge().dest());
+            assertThat(route.byTarget().x() + route.byTarget().width()).isLessThan(dest.x());
+            assertThat(route.bySource().x()).isGreaterThan(source.x() + source.width());
         }
         // callers come before callees: the layered layout flows left to right
         long forward =

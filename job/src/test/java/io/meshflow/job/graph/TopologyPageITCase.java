@@ -46,7 +46,7 @@ class TopologyPageITCase {
         Set<String> services = new HashSet<>(TopologyDatabase.SERVICES.keySet());
         services.add("mysql");
         assertRendersAll(page, services, edges);
-        assertScreenshotShowsAPicture(page, "small.png", 1400, 700);
+        assertScreenshotShowsAPicture(page.toUri().toString(), "small.png", 1400, 700);
     }
 
     @Test
@@ -61,7 +61,48 @@ class TopologyPageITCase {
             services.add(TopologyDatabase.name(i));
         }
         assertRendersAll(page, services, new HashSet<>(edges));
-        assertScreenshotShowsAPicture(page, "mesh200.png", 1600, 1000);
+        assertScreenshotShowsAPicture(page.toUri().toString(), "mesh200.png", 1600, 1000);
+    }
+
+    @Test
+    void anAddressWithAServiceHighlightsItsCallsAndOnlyThem() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("mesh200.db");
+        List<String> edges = TopologyDatabase.writeSyntheticMesh(url, 200, 7);
+        Path page = graph(url, "mesh200.html");
+        String service = TopologyDatabase.name(3);
+
+        String dom = Chromium.dumpDom(page.toUri() + "#service=" + service, dir).stdout();
+
+        assertThat(dom)
+                .contains("data-rendered=\"ok\"")
+                .contains("class=\"topology hover-labels focus\"");
+        Set<String> out = new HashSet<>();
+        Set<String> in = new HashSet<>();
+        for (String edge : edges) {
+            if (edge.startsWith(service + " -> ")) {
+                out.add(edge);
+            } else if (edge.endsWith(" -> " + service)) {
+                in.add(edge);
+            }
+        }
+        assertThat(out).isNotEmpty();
+        assertThat(in).isNotEmpty();
+        assertThat(highlighted(dom, "out")).isEqualTo(out);
+        assertThat(highlighted(dom, "in")).isEqualTo(in);
+        assertScreenshotShowsAPicture(
+                page.toUri() + "#service=" + service, "mesh200-focus.png", 1600, 1000);
+    }
+
+    /** The {@code data-edge} of edges the script marked as a highlighted service's calls. */
+    private static Set<String> highlighted(String dom, String direction) {
+        Set<String> values = new HashSet<>();
+        Matcher m =
+                Pattern.compile("class=\"edge [a-z]+ hi " + direction + "\" data-edge=\"([^\"]*)\"")
+                        .matcher(dom);
+        while (m.find()) {
+            values.add(m.group(1).replace("&gt;", ">").replace("&amp;", "&"));
+        }
+        return values;
     }
 
     private Path graph(String url, String name) {
@@ -85,7 +126,7 @@ class TopologyPageITCase {
 
     private void assertRendersAll(Path page, Set<String> services, Set<String> edges)
             throws Exception {
-        Chromium.Run run = Chromium.dumpDom(page, dir);
+        Chromium.Run run = Chromium.dumpDom(page.toUri().toString(), dir);
         String dom = run.stdout();
         assertThat(dom).as("the page's script ran to its end").contains("data-rendered=\"ok\"");
         assertThat(run.stderr()).doesNotContain("Uncaught");
@@ -93,7 +134,7 @@ class TopologyPageITCase {
         assertThat(attributes(dom, "data-edge")).isEqualTo(edges);
     }
 
-    private void assertScreenshotShowsAPicture(Path page, String name, int width, int height)
+    private void assertScreenshotShowsAPicture(String page, String name, int width, int height)
             throws Exception {
         Files.createDirectories(SHOTS);
         Path png = SHOTS.resolve(name);

@@ -22,20 +22,23 @@ public final class Chromium {
     /** What one run of the browser printed. */
     public record Run(String stdout, String stderr) {}
 
-    /** The DOM of the page once its scripts ran ({@code --dump-dom}), and the browser's log. */
-    public static Run dumpDom(Path page, Path workDir) throws IOException, InterruptedException {
-        return run(workDir, "--dump-dom", page.toUri().toString());
+    /**
+     * The DOM of the page at {@code url} once its scripts ran ({@code --dump-dom}), and the
+     * browser's log.
+     */
+    public static Run dumpDom(String url, Path workDir) throws IOException, InterruptedException {
+        return run(workDir, "--dump-dom", url);
     }
 
-    /** Writes a PNG of the page as a window of the given size shows it. */
-    public static Run screenshot(Path page, Path png, int width, int height, Path workDir)
+    /** Writes a PNG of the page at {@code url} as a window of the given size shows it. */
+    public static Run screenshot(String url, Path png, int width, int height, Path workDir)
             throws IOException, InterruptedException {
         return run(
                 workDir,
                 "--hide-scrollbars",
                 "--screenshot=" + png.toAbsolutePath(),
                 "--window-size=" + width + "," + height,
-                page.toUri().toString());
+                url);
     }
 
     private static Run run(Path workDir, String... arguments)
