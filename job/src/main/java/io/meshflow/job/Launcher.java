@@ -16,8 +16,9 @@ import java.util.List;
  * copy of Flink (a cluster has its own), so this runs the job in a child JVM whose classpath adds
  * the {@code lib/} folder the build puts beside the jar, with the same JVM options, standard
  * streams and exit code. A first argument {@code produce} runs the Kafka producer of simulated
- * traffic instead of the job. {@code --help} is answered in this JVM, on a class loader over the
- * same jars: it needs neither JVM options nor a second process.
+ * traffic instead of the job, {@code graph} the topology picture. {@code --help} is answered in
+ * this JVM, on a class loader over the same jars: it needs neither JVM options nor a second
+ * process.
  *
  * <p>Only JDK classes may be used here: nothing else is loadable until Flink is found.
  */
@@ -27,6 +28,9 @@ public final class Launcher {
     /** {@code java -jar meshflow-job.jar produce ...}: the simulator publishing to Kafka. */
     private static final String PRODUCE = "io.meshflow.job.tools.Produce";
 
+    /** {@code java -jar meshflow-job.jar graph ...}: a picture of the topology in the database. */
+    private static final String GRAPH = "io.meshflow.job.tools.Graph";
+
     /** Set on the child JVM: the launcher's pid, so that the child ends when the launcher does. */
     static final String LAUNCHER_PID = "meshflow.launcher.pid";
 
@@ -35,9 +39,12 @@ public final class Launcher {
     public static void main(String[] args) throws Exception {
         endWithTheLauncher();
         String[] commandLine = args;
-        boolean produce = args.length > 0 && args[0].equals("produce");
-        String main = produce ? PRODUCE : MAIN;
-        if (produce) {
+        String tool =
+                args.length == 0
+                        ? null
+                        : java.util.Map.of("produce", PRODUCE, "graph", GRAPH).get(args[0]);
+        String main = tool != null ? tool : MAIN;
+        if (tool != null) {
             args = java.util.Arrays.copyOfRange(args, 1, args.length);
         }
         if (canLoad("org.apache.flink.streaming.api.environment.StreamExecutionEnvironment")) {

@@ -140,7 +140,8 @@ class ArchitectureTest {
                                         "org.apache.flink.test.junit5.MiniClusterExtension",
                                         "io.meshflow.job.testing.Flink",
                                         "io.meshflow.job.testing.Postgres",
-                                        "io.meshflow.job.testing.Kafka"))
+                                        "io.meshflow.job.testing.Kafka",
+                                        "io.meshflow.job.testing.Chromium"))
                         .allowEmptyShould(false),
                 TESTS);
     }
@@ -165,7 +166,10 @@ class ArchitectureTest {
                         .haveFullyQualifiedName("io.meshflow.job.testing.Postgres")
                         .orShould()
                         .dependOnClassesThat()
-                        .haveFullyQualifiedName("io.meshflow.job.testing.Kafka"),
+                        .haveFullyQualifiedName("io.meshflow.job.testing.Kafka")
+                        .orShould()
+                        .dependOnClassesThat()
+                        .haveFullyQualifiedName("io.meshflow.job.testing.Chromium"),
                 TESTS);
     }
 
