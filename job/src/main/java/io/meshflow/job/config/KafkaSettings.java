@@ -3,6 +3,7 @@ package io.meshflow.job.config;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
 
 /**
  * Where the sides come from when they come from Kafka: what the Kafka source and the broker check
@@ -41,5 +42,23 @@ public record KafkaSettings(
         Properties copy = new Properties();
         copy.putAll(properties);
         return copy;
+    }
+
+    /** Names the client properties but not their values: they may hold passwords. */
+    @Override
+    public String toString() {
+        return "KafkaSettings[bootstrapServers="
+                + bootstrapServers
+                + ", topic="
+                + topic
+                + ", groupId="
+                + groupId
+                + ", startingOffsets="
+                + startingOffsets
+                + ", bounded="
+                + bounded
+                + ", properties="
+                + new TreeSet<>(properties.keySet())
+                + "]";
     }
 }
