@@ -14,15 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -92,16 +89,7 @@ class DeadLettersITCase {
         }
 
         String url = "jdbc:sqlite:" + dir.resolve("results.db");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code =
-                MeshflowJob.execute(
-                        new String[] {
-                            "--input", file.toString(), "--jdbc.url", url, "--parallelism", "2"
-                        },
-                        Map.of(),
-                        new PrintStream(new ByteArrayOutputStream()),
-                        new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        Runs.runOk("--input", file.toString(), "--jdbc.url", url, "--parallelism", "2");
 
         List<String> deadLetters =
                 Rows.query(url, "SELECT reason, id FROM dead_letters").stream()
@@ -130,15 +118,7 @@ class DeadLettersITCase {
         // The same file again, its path spelled another way: the same dead letters, not new ones.
         Path sameFile = dir.resolve(".").resolve("sub").resolve("..").resolve(file.getFileName());
         Files.createDirectories(dir.resolve("sub"));
-        int again =
-                MeshflowJob.execute(
-                        new String[] {
-                            "--input", sameFile.toString(), "--jdbc.url", url, "--parallelism", "2"
-                        },
-                        Map.of(),
-                        new PrintStream(new ByteArrayOutputStream()),
-                        new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(again).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        Runs.runOk("--input", sameFile.toString(), "--jdbc.url", url, "--parallelism", "2");
         assertThat(Rows.count(url, "SELECT COUNT(*) FROM dead_letters"))
                 .isEqualTo(expectedDeadLetters.size());
     }

@@ -17,9 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,16 +121,7 @@ class HostileInputITCase {
     }
 
     private static void run(String url) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code =
-                MeshflowJob.execute(
-                        new String[] {
-                            "--input", file.toString(), "--jdbc.url", url, "--parallelism", "2"
-                        },
-                        Map.of(),
-                        new PrintStream(new ByteArrayOutputStream()),
-                        new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        Runs.runOk("--input", file.toString(), "--jdbc.url", url, "--parallelism", "2");
     }
 
     private static byte[] record(HTTPServiceMeshMetric.Builder side) {
