@@ -120,6 +120,28 @@ public final class MeshflowOptions {
                             "Per-service apdex thresholds: a file of lines 'service: ms' (#"
                                     + " comments allowed); other services use"
                                     + " --apdex.threshold.");
+    public static final ConfigOption<String> ENDPOINT_RULES =
+            key("endpoint.rules")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Endpoint normalisation rules: a file of lines 'REGEX => REPLACEMENT'"
+                                    + " (# comments allowed), matched against the whole endpoint,"
+                                    + " the first match wins, $1.. in the replacement.");
+    public static final ConfigOption<Boolean> ENDPOINT_NORMALIZE =
+            key("endpoint.normalize")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Path segments that are ids (all digits, a UUID, 16 or more hex"
+                                    + " digits) become {id}, after the rules.");
+    public static final ConfigOption<Integer> ENDPOINT_MAX_PER_SERVICE =
+            key("endpoint.max-per-service")
+                    .intType()
+                    .defaultValue(2000)
+                    .withDescription(
+                            "Distinct endpoints a service may have in a day; further ones count"
+                                    + " under {other} (pipeline_stats.endpoint_overflow_calls).");
     public static final ConfigOption<Duration> EVENT_TIME_MAX_AHEAD =
             key("event-time.max-ahead")
                     .durationType()
