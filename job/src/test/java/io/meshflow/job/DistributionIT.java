@@ -54,6 +54,36 @@ class DistributionIT {
     }
 
     @Test
+    void aLocalRunsConsoleHasNoWarningsAndReportsProgress() throws Exception {
+        Path home = unpack();
+        Path work = Files.createDirectories(dir.resolve("console"));
+
+        // a progress line every 100 ms instead of 5 s: this run takes a few seconds
+        Result run =
+                run(
+                        work,
+                        home.resolve("bin/meshflow").toString(),
+                        "--generator.requests",
+                        "30000",
+                        "--progress.interval",
+                        "100ms");
+
+        assertThat(run.exit).as(run.toString()).isZero();
+        List<String> console = run.stderr.lines().toList();
+        assertThat(console)
+                .as("warnings on the console")
+                .noneMatch(line -> line.contains(" WARN "));
+        assertThat(console)
+                .as("progress lines")
+                .anyMatch(
+                        line ->
+                                line.matches(
+                                        ".*progress: \\d+ sides read \\(\\d+/s\\), \\d+ calls,"
+                                                + " \\d+ rows written, \\d+ dead letters"));
+        assertThat(run.stdout).contains("picture:      meshflow graph  (writes topology.html");
+    }
+
+    @Test
     void helpAndTheCommandsPassThrough() throws Exception {
         Path home = unpack();
         String launcher = home.resolve("bin/meshflow").toString();

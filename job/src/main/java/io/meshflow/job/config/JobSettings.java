@@ -50,6 +50,9 @@ public final class JobSettings {
     public final int maxEndpointsPerService;
     public final Integer parallelism;
 
+    /** How often a local run of a file or the simulator logs its progress. */
+    public final Duration progressInterval;
+
     /**
      * {@code --checkpoint.interval}, or null: then Flink's configuration decides, else {@link
      * MeshflowOptions#DEFAULT_CHECKPOINT_INTERVAL}.
@@ -117,6 +120,7 @@ public final class JobSettings {
         if (options.get(GENERATOR_REQUESTS) <= 0) {
             throw new InvalidOptionException("--generator.requests must be at least 1");
         }
+        this.progressInterval = positive(PROGRESS_INTERVAL, options);
         this.parallelism = options.getOptional(PARALLELISM).orElse(null);
         if (parallelism != null && parallelism < 1) {
             throw new InvalidOptionException("--parallelism must be at least 1");

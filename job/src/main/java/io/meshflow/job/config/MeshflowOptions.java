@@ -176,6 +176,14 @@ public final class MeshflowOptions {
                                     + " configuration's state.backend.type, else Flink's"
                                     + " default (hashmap).");
 
+    public static final ConfigOption<Duration> PROGRESS_INTERVAL =
+            key("progress.interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription(
+                            "How often a local run of a file or the simulator logs a progress"
+                                    + " line.");
+
     /**
      * Checkpoints of unbounded input when neither --checkpoint.interval nor Flink's configuration
      * sets an interval.
