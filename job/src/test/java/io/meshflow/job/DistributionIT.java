@@ -98,6 +98,10 @@ class DistributionIT {
         assertThat(produceHelp.exit).as(produceHelp.toString()).isZero();
         assertThat(produceHelp.stdout).contains("--kafka.bootstrap-servers");
 
+        Result graphHelp = run(dir, launcher, "graph", "--help");
+        assertThat(graphHelp.exit).as(graphHelp.toString()).isZero();
+        assertThat(graphHelp.stdout).contains("--granularity").contains("--out");
+
         Result bad = run(dir, launcher, "--no-such-option", "1");
         assertThat(bad.exit).isEqualTo(2);
         assertThat(bad.stderr.strip().lines()).hasSize(1);

@@ -236,6 +236,7 @@ public final class MeshflowOptions {
                 usage: java -jar meshflow-job.jar [--name value]...          run on an embedded Flink
                        flink run meshflow-job.jar [--name value]...          run on a Flink cluster
                        java -jar meshflow-job.jar produce [--name value]...  publish simulated traffic to Kafka (produce --help)
+                       java -jar meshflow-job.jar graph [--name value]...    a picture of the topology in the database (graph --help)
                        java -jar meshflow-job.jar --help | -h                this text
 
                 Durations take Flink's forms (500ms, 10s, 2min). Exit codes: 2 for a bad option or file,
