@@ -152,6 +152,7 @@ CREATE TABLE IF NOT EXISTS pipeline_stats (
     paired_calls BIGINT NOT NULL,
     client_only_calls BIGINT NOT NULL,
     server_only_calls BIGINT NOT NULL,
+    endpoint_overflow_calls BIGINT NOT NULL,
     PRIMARY KEY (granularity, bucket_start)
 );
 

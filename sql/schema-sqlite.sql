@@ -152,6 +152,7 @@ CREATE TABLE IF NOT EXISTS pipeline_stats (
     paired_calls INTEGER NOT NULL,
     client_only_calls INTEGER NOT NULL,
     server_only_calls INTEGER NOT NULL,
+    endpoint_overflow_calls INTEGER NOT NULL,
     PRIMARY KEY (granularity, bucket_start)
 );
 

@@ -57,10 +57,12 @@ public final class Launcher {
         File lib = new File(jar.getParentFile(), "lib");
         File[] jars = lib.listFiles((dir, name) -> name.endsWith(".jar"));
         if (jars == null || jars.length == 0) {
+            // a jar copied away from the build's lib/: the distribution carries both
             System.err.println(
                     "meshflow: Flink is not on the classpath and "
                             + lib
-                            + " holds no Flink jars: build with ./mvnw package, or submit with flink run");
+                            + " holds no Flink jars: run bin/meshflow of the distribution"
+                            + " (meshflow-<version>.tar.gz), or submit this jar with flink run");
             System.exit(2);
         }
         if (wantsHelp(args)) {

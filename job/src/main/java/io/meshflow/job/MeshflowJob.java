@@ -6,6 +6,8 @@ import io.meshflow.job.config.MeshflowOptions;
 import io.meshflow.job.config.MeshflowOptions.InvalidOptionException;
 import io.meshflow.job.config.OptionSet;
 import io.meshflow.job.config.Secrets;
+import io.meshflow.job.progress.ProgressReporter;
+import io.meshflow.job.progress.ProgressReporterFactory;
 import io.meshflow.job.sinks.Database;
 import io.meshflow.job.sinks.Summary;
 import io.meshflow.job.sources.KafkaCheck;
@@ -143,6 +145,16 @@ public final class MeshflowJob {
                         backend -> config.set(StateBackendOptions.STATE_BACKEND, backend.name()));
         if (settings.unbounded() && settings.checkpointInterval != null) {
             config.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, settings.checkpointInterval);
+        }
+        if (settings.source != JobSettings.SourceKind.KAFKA) {
+            // a progress line now and then while a file or the simulator is read; only an
+            // embedded Flink starts reporters from this configuration (a cluster has its own)
+            config.setString(
+                    ProgressReporter.CONFIG_PREFIX + "factory.class",
+                    ProgressReporterFactory.class.getName());
+            config.setString(
+                    ProgressReporter.CONFIG_PREFIX + "interval",
+                    settings.progressInterval.toMillis() + " ms");
         }
         return config;
     }

@@ -1,6 +1,7 @@
 package io.meshflow.job;
 
 import io.meshflow.aggregate.CallRouter;
+import io.meshflow.aggregate.CapEndpoints;
 import io.meshflow.aggregate.MergeRows;
 import io.meshflow.aggregate.MetricRecord;
 import io.meshflow.aggregate.PreAggregate;
@@ -16,6 +17,7 @@ import io.meshflow.pair.PairSides;
 import io.meshflow.pair.PairingKey;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -28,7 +30,7 @@ import java.util.Map;
  *
  * <pre>
  * side batches (decoded, with event-time watermarks) -> split batches -> keyBy pairing key
- *     -> pair sides -> pre-aggregate -> keyBy row key -> merge rows -> route to tables
+ *     -> pair sides -> keyBy service and day -> cap endpoints -> pre-aggregate -> keyBy row key -> merge rows -> route to tables
  *     -> rows of each table (one side output per table)
  * split batches -> dead letters (from decoding, and late sides)
  * </pre>
@@ -54,7 +56,11 @@ public final class MeshflowPipeline {
      */
     public static Outputs apply(DataStream<SideBatch> batches, PipelineSettings settings) {
         SingleOutputStreamOperator<Side> sides =
-                batches.process(new SplitBatches(settings.timing(), settings.decoder()))
+                batches.process(
+                                new SplitBatches(
+                                        settings.timing(),
+                                        settings.decoder(),
+                                        settings.endpoints()))
                         // chained to the source: sides keep their input order up to the pairing
                         // shuffle
                         .setParallelism(batches.getParallelism())
@@ -67,8 +73,16 @@ public final class MeshflowPipeline {
                         .uid("pair-sides")
                         .name("Pair sides");
 
+        SingleOutputStreamOperator<CallEvent> capped =
+                calls.keyBy(CapEndpoints.key(), Types.STRING)
+                        .process(
+                                new CapEndpoints(
+                                        settings.maxEndpointsPerService(), settings.timing()))
+                        .uid("cap-endpoints")
+                        .name("Cap endpoints per service");
+
         SingleOutputStreamOperator<MetricRecord> routed =
-                calls.transform(
+                capped.transform(
                                 "Pre-aggregate",
                                 TypeInformation.of(MetricRecord.class),
                                 new PreAggregate(

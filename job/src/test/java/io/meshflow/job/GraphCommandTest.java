@@ -114,8 +114,8 @@ class GraphCommandTest {
             delimiter = '|',
             textBlock =
                     """
-            --foo 1                                   | unknown option '--foo'
-            --input x                                 | unknown option '--input'
+            --foo 1                                   | unknown option --foo (see graph --help for the options)
+            --input x                                 | unknown option --input
             --from                                    | option --from needs a value
             --from yesterday                          | invalid value 'yesterday' for --from: expected an ISO-8601 UTC time
             --to 2026-13-01                           | invalid value '2026-13-01' for --to
@@ -151,6 +151,17 @@ class GraphCommandTest {
                 run("--jdbc.url", url, "--out", dir.resolve("no/such/dir/t.html").toString());
         assertThat(result.code).isEqualTo(2);
         assertThat(result.err).startsWith("meshflow graph: cannot write").hasLineCount(1);
+    }
+
+    @Test
+    void helpListsEveryOptionOfGraph() {
+        Result result = run("--help");
+        assertThat(result.code).isZero();
+        assertThat(result.err).isEmpty();
+        assertThat(result.out)
+                .startsWith("usage: java -jar meshflow-job.jar graph")
+                .contains("--jdbc.url", "--from", "--to", "--granularity", "--out")
+                .contains("topology.html");
     }
 
     private record Result(int code, String out, String err) {}

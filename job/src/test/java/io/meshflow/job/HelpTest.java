@@ -43,6 +43,7 @@ class HelpTest {
         assertThat(help.out)
                 .contains("--kafka.properties.<name> <value>")
                 .contains("meshflow-job.jar produce")
+                .contains("meshflow-job.jar graph")
                 .contains("flink run meshflow-job.jar");
     }
 

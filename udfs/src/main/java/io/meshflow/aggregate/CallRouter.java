@@ -123,6 +123,9 @@ public final class CallRouter implements Serializable {
                 edge.serverOnlyCalls++;
             }
         }
+        if (e.endpointOverflow) {
+            stats.endpointOverflowCalls++;
+        }
         if (!e.sourceInstance.isEmpty() && !e.destInstance.isEmpty()) {
             MetricsAccumulator instanceEdge =
                     rows.instanceEdges(

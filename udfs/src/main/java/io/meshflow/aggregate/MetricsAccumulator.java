@@ -48,6 +48,7 @@ public final class MetricsAccumulator {
     public long sides;
     public long duplicateSides;
     public long lateSides;
+    public long endpointOverflowCalls;
 
     // services.
     public long firstSeen = Long.MAX_VALUE;
@@ -120,6 +121,7 @@ public final class MetricsAccumulator {
         sides += other.sides;
         duplicateSides += other.duplicateSides;
         lateSides += other.lateSides;
+        endpointOverflowCalls += other.endpointOverflowCalls;
         firstSeen = Math.min(firstSeen, other.firstSeen);
         lastSeen = Math.max(lastSeen, other.lastSeen);
         kinds |= other.kinds;

@@ -70,6 +70,7 @@ public final class MetricsAccumulatorSerializer
         out.writeLong(a.sides);
         out.writeLong(a.duplicateSides);
         out.writeLong(a.lateSides);
+        out.writeLong(a.endpointOverflowCalls);
         out.writeLong(a.firstSeen);
         out.writeLong(a.lastSeen);
         out.writeInt(a.kinds);
@@ -107,6 +108,7 @@ public final class MetricsAccumulatorSerializer
         a.sides = in.readLong();
         a.duplicateSides = in.readLong();
         a.lateSides = in.readLong();
+        a.endpointOverflowCalls = in.readLong();
         a.firstSeen = in.readLong();
         a.lastSeen = in.readLong();
         a.kinds = in.readInt();

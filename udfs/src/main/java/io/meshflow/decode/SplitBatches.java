@@ -10,7 +10,8 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Unpacks the sides of each decoded input record; its dead letters go to a side output.
+ * Unpacks the sides of each decoded input record; its dead letters go to a side output. Every
+ * side's endpoint is normalised here ({@link EndpointNames}), once, for every input format.
  *
  * <p>It also finds late sides: those whose minute bucket was forgotten by the watermark here. A
  * late one is kept whole in dead_letters and still sent on, marked, to be counted in
@@ -26,14 +27,24 @@ public class SplitBatches extends ProcessFunction<SideBatch, Side> {
 
     private final Timing timing;
     private final RecordDecoder decoder;
+    private final EndpointNames endpoints;
     private transient Counter deadLetters;
 
     /**
      * @param decoder the input's format, to keep a late side whole in it
      */
     public SplitBatches(Timing timing, RecordDecoder decoder) {
+        this(timing, decoder, EndpointNames.BUILT_IN);
+    }
+
+    /**
+     * @param decoder the input's format, to keep a late side whole in it
+     * @param endpoints how endpoints are normalised
+     */
+    public SplitBatches(Timing timing, RecordDecoder decoder, EndpointNames endpoints) {
         this.timing = timing;
         this.decoder = decoder;
+        this.endpoints = endpoints;
     }
 
     @Override
@@ -50,6 +61,8 @@ public class SplitBatches extends ProcessFunction<SideBatch, Side> {
                 deadLetters.inc();
                 ctx.output(DEAD_LETTERS, decoder.lateDeadLetter(batch, side));
             }
+            // after the dead letter, which keeps the side as it came
+            side.endpoint = endpoints.normalize(side.endpoint);
             out.collect(side);
         }
         for (DeadLetter deadLetter : batch.deadLetters) {

@@ -37,6 +37,9 @@ public class CallEvent {
     public String destInstance;
     public String endpoint;
 
+    /** The endpoint is {@code {other}}: its service had too many endpoints that day. */
+    public boolean endpointOverflow;
+
     /** The node view: the server's when there is a server side. */
     public int nodeLatency;
 

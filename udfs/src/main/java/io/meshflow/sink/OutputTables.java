@@ -179,7 +179,8 @@ public final class OutputTables {
                             bigint("late_sides", r -> r.metrics.lateSides),
                             bigint("paired_calls", r -> r.metrics.pairedCalls),
                             bigint("client_only_calls", r -> r.metrics.clientOnlyCalls),
-                            bigint("server_only_calls", r -> r.metrics.serverOnlyCalls))
+                            bigint("server_only_calls", r -> r.metrics.serverOnlyCalls),
+                            bigint("endpoint_overflow_calls", r -> r.metrics.endpointOverflowCalls))
                     .build();
 
     /** Never updated: a replay after a failure finds the row there and leaves it. */

@@ -245,6 +245,19 @@ class CallRouterTest {
     }
 
     @Test
+    void aCallUnderOtherCountsAsEndpointOverflowInPipelineStats() {
+        CallEvent overflow =
+                CallEvent.oneSided(client("r1", "A", "B").endpoint("GET:/x").at(T0).build());
+        overflow.endpoint = CapEndpoints.OTHER;
+        overflow.endpointOverflow = true;
+        route(overflow);
+        route(CallEvent.oneSided(client("r2", "A", "B").endpoint("GET:/y").at(T0).build()));
+
+        assertThat(row(pipelineStats(T0)).endpointOverflowCalls).isEqualTo(1);
+        assertThat(row(endpointMetrics(T0, "B", CapEndpoints.OTHER)).calls).isEqualTo(1);
+    }
+
+    @Test
     void lateServerSideCountsOnlyInPipelineStatsInTheMinuteOfItsOwnStart() {
         route(CallEvent.dropped(Kind.LATE, server("r1", "A", "B").at(NEXT_MINUTE + 500).build()));
 

@@ -127,6 +127,7 @@ class MetricsAccumulatorTest {
         acc.sides = 9;
         acc.duplicateSides = 10;
         acc.lateSides = 11;
+        acc.endpointOverflowCalls = 12;
         acc.seen(1_000, ServiceKind.EXTERNAL);
 
         DataOutputSerializer out = new DataOutputSerializer(256);

@@ -1,6 +1,7 @@
 package io.meshflow.job.config;
 
 import io.meshflow.aggregate.ApdexThresholds;
+import io.meshflow.decode.EndpointNames;
 import io.meshflow.decode.RecordDecoder;
 import io.meshflow.decode.SideChecks;
 import io.meshflow.decode.skywalking.SideDecoder;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -44,7 +46,12 @@ public final class JobSettings {
     public final Timing timing;
     public final Duration outOfOrderness;
     public final ApdexThresholds apdex;
+    public final EndpointNames endpoints;
+    public final int maxEndpointsPerService;
     public final Integer parallelism;
+
+    /** How often a local run of a file or the simulator logs its progress. */
+    public final Duration progressInterval;
 
     /**
      * {@code --checkpoint.interval}, or null: then Flink's configuration decides, else {@link
@@ -95,6 +102,15 @@ public final class JobSettings {
                 options.getOptional(APDEX_THRESHOLDS_FILE)
                         .map(path -> thresholdsFile(apdexMs, path))
                         .orElse(ApdexThresholds.uniform(apdexMs));
+        boolean idSegments = options.get(ENDPOINT_NORMALIZE);
+        this.endpoints =
+                options.getOptional(ENDPOINT_RULES)
+                        .map(path -> endpointRules(path, idSegments))
+                        .orElse(new EndpointNames(List.of(), idSegments));
+        this.maxEndpointsPerService = options.get(ENDPOINT_MAX_PER_SERVICE);
+        if (maxEndpointsPerService < 1) {
+            throw new InvalidOptionException("--endpoint.max-per-service must be at least 1");
+        }
 
         this.checkpointInterval =
                 options.contains(CHECKPOINT_INTERVAL)
@@ -104,6 +120,7 @@ public final class JobSettings {
         if (options.get(GENERATOR_REQUESTS) <= 0) {
             throw new InvalidOptionException("--generator.requests must be at least 1");
         }
+        this.progressInterval = positive(PROGRESS_INTERVAL, options);
         this.parallelism = options.getOptional(PARALLELISM).orElse(null);
         if (parallelism != null && parallelism < 1) {
             throw new InvalidOptionException("--parallelism must be at least 1");
@@ -192,6 +209,16 @@ public final class JobSettings {
                     "--" + option.key() + " must not be negative, got " + d);
         }
         return d;
+    }
+
+    private static EndpointNames endpointRules(String path, boolean idSegments) {
+        try {
+            return EndpointNames.fromFile(Path.of(path), idSegments);
+        } catch (IOException e) {
+            throw new InvalidOptionException("cannot read --endpoint.rules " + path + ": " + e);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOptionException("--endpoint.rules " + e.getMessage());
+        }
     }
 
     private static ApdexThresholds thresholdsFile(long defaultMs, String path) {

@@ -120,6 +120,28 @@ public final class MeshflowOptions {
                             "Per-service apdex thresholds: a file of lines 'service: ms' (#"
                                     + " comments allowed); other services use"
                                     + " --apdex.threshold.");
+    public static final ConfigOption<String> ENDPOINT_RULES =
+            key("endpoint.rules")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Endpoint normalisation rules: a file of lines 'REGEX => REPLACEMENT'"
+                                    + " (# comments allowed), matched against the whole endpoint,"
+                                    + " the first match wins, $1.. in the replacement.");
+    public static final ConfigOption<Boolean> ENDPOINT_NORMALIZE =
+            key("endpoint.normalize")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Path segments that are ids (all digits, a UUID, 16 or more hex"
+                                    + " digits) become {id}, after the rules.");
+    public static final ConfigOption<Integer> ENDPOINT_MAX_PER_SERVICE =
+            key("endpoint.max-per-service")
+                    .intType()
+                    .defaultValue(2000)
+                    .withDescription(
+                            "Distinct endpoints a service may have in a day; further ones count"
+                                    + " under {other} (pipeline_stats.endpoint_overflow_calls).");
     public static final ConfigOption<Duration> EVENT_TIME_MAX_AHEAD =
             key("event-time.max-ahead")
                     .durationType()
@@ -153,6 +175,14 @@ public final class MeshflowOptions {
                                     + " Flink's state.backend.type. Default: the Flink"
                                     + " configuration's state.backend.type, else Flink's"
                                     + " default (hashmap).");
+
+    public static final ConfigOption<Duration> PROGRESS_INTERVAL =
+            key("progress.interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription(
+                            "How often a local run of a file or the simulator logs a progress"
+                                    + " line.");
 
     /**
      * Checkpoints of unbounded input when neither --checkpoint.interval nor Flink's configuration
@@ -206,6 +236,7 @@ public final class MeshflowOptions {
                 usage: java -jar meshflow-job.jar [--name value]...          run on an embedded Flink
                        flink run meshflow-job.jar [--name value]...          run on a Flink cluster
                        java -jar meshflow-job.jar produce [--name value]...  publish simulated traffic to Kafka (produce --help)
+                       java -jar meshflow-job.jar graph [--name value]...    a picture of the topology in the database (graph --help)
                        java -jar meshflow-job.jar --help | -h                this text
 
                 Durations take Flink's forms (500ms, 10s, 2min). Exit codes: 2 for a bad option or file,

@@ -1,6 +1,7 @@
 package io.meshflow.job.config;
 
 import io.meshflow.aggregate.ApdexThresholds;
+import io.meshflow.decode.EndpointNames;
 import io.meshflow.decode.RecordDecoder;
 import io.meshflow.time.Timing;
 
@@ -15,13 +16,17 @@ import java.time.Duration;
  * @param pairingStateTtl pairing state expires after this even if no timer clears it: a backstop
  * @param rowStateTtl row state expires after this even if no timer clears it
  * @param decoder the input's format, to keep a late side whole in it
+ * @param endpoints how endpoints are normalised
+ * @param maxEndpointsPerService distinct endpoints of a service in a day before {other}
  */
 public record PipelineSettings(
         Timing timing,
         ApdexThresholds apdex,
         Duration pairingStateTtl,
         Duration rowStateTtl,
-        RecordDecoder decoder) {
+        RecordDecoder decoder,
+        EndpointNames endpoints,
+        int maxEndpointsPerService) {
 
     public static PipelineSettings from(JobSettings settings) {
         return new PipelineSettings(
@@ -29,6 +34,8 @@ public record PipelineSettings(
                 settings.apdex,
                 settings.pairingStateTtl(),
                 settings.rowStateTtl(),
-                settings.decoder);
+                settings.decoder,
+                settings.endpoints,
+                settings.maxEndpointsPerService);
     }
 }

@@ -2,13 +2,12 @@ package io.meshflow.job.graph;
 
 import io.meshflow.job.config.MeshflowOptions;
 import io.meshflow.job.config.MeshflowOptions.InvalidOptionException;
+import io.meshflow.job.config.OptionSet;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
@@ -17,6 +16,11 @@ import static org.apache.flink.configuration.ConfigOptions.key;
  * file.
  */
 public final class GraphOptions {
+
+    // the job's database options, first: the same names, defaults and checks
+    public static final ConfigOption<String> JDBC_URL = MeshflowOptions.JDBC_URL;
+    public static final ConfigOption<String> JDBC_USER = MeshflowOptions.JDBC_USER;
+    public static final ConfigOption<String> JDBC_PASSWORD = MeshflowOptions.JDBC_PASSWORD;
 
     public static final ConfigOption<String> FROM =
             key("from")
@@ -48,44 +52,34 @@ public final class GraphOptions {
                             "The file to write: a self-contained HTML page, or Graphviz DOT when"
                                     + " the name ends with .dot.");
 
+    /** Every option {@code graph} accepts, read by the parser the job and produce use. */
+    public static final OptionSet COMMAND_LINE =
+            OptionSet.declaredIn(GraphOptions.class, "graph --help");
+
     /** Every option {@code graph} accepts. */
-    public static final List<ConfigOption<?>> ALL =
-            List.of(
-                    MeshflowOptions.JDBC_URL,
-                    MeshflowOptions.JDBC_USER,
-                    MeshflowOptions.JDBC_PASSWORD,
-                    FROM,
-                    TO,
-                    GRANULARITY,
-                    OUT);
+    public static final List<ConfigOption<?>> ALL = COMMAND_LINE.options();
 
     private GraphOptions() {}
 
     /**
-     * Reads {@code --name value} pairs of {@link #ALL}. The one place that parses this command
-     * line: to be replaced by the shared parser of every tool once it takes an option set.
+     * Reads {@code --name value} pairs of {@link #ALL}.
      *
      * @throws InvalidOptionException with one line naming the option and what is wrong
      */
     public static Configuration parse(String[] args) {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String name = arg.startsWith("--") ? arg.substring(2) : null;
-            if (name == null || ALL.stream().noneMatch(o -> o.key().equals(name))) {
-                throw new InvalidOptionException(
-                        "unknown option '"
-                                + arg
-                                + "' (graph takes --jdbc.url, --jdbc.user, --jdbc.password,"
-                                + " --from, --to, --granularity, --out)");
-            }
-            if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-                throw new InvalidOptionException("option --" + name + " needs a value");
-            }
-            if (values.put(name, args[++i]) != null) {
-                throw new InvalidOptionException("option --" + name + " is given twice");
-            }
-        }
-        return Configuration.fromMap(values);
+        return COMMAND_LINE.parse(args);
+    }
+
+    /** What {@code graph --help} prints. */
+    public static String help() {
+        return """
+                usage: java -jar meshflow-job.jar graph [--name value]...
+
+                Writes a picture of the service topology in the results database: a self-contained
+                HTML page, or Graphviz DOT. Exit codes: 2 for a bad option or file, 3 for the database.
+
+                options:
+                """
+                + COMMAND_LINE.describe();
     }
 }

@@ -7,7 +7,6 @@ import io.meshflow.sink.OutputTable;
 import io.meshflow.sink.OutputTables;
 
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -64,8 +63,42 @@ public final class Database {
             for (String ddl : OutputTables.createStatements(settings.dialect)) {
                 statement.execute(ddl);
             }
+            addNewerColumns(connection, statement);
             checkColumns(connection, settings);
         }
+    }
+
+    /**
+     * Counters added to a table after its first version, as {table, column}: a database of an
+     * earlier version gets them, zero in its old rows, instead of failing the column check.
+     */
+    private static final List<String[]> NEWER_COUNTERS =
+            List.<String[]>of(new String[] {"pipeline_stats", "endpoint_overflow_calls"});
+
+    private static void addNewerColumns(Connection connection, Statement statement)
+            throws SQLException {
+        for (String[] added : NEWER_COUNTERS) {
+            if (!columnNames(connection, added[0]).contains(added[1])) {
+                statement.execute(
+                        "ALTER TABLE "
+                                + added[0]
+                                + " ADD COLUMN "
+                                + added[1]
+                                + " BIGINT NOT NULL DEFAULT 0");
+            }
+        }
+    }
+
+    private static Set<String> columnNames(Connection connection, String table)
+            throws SQLException {
+        Set<String> present = new HashSet<>();
+        try (ResultSet columns =
+                connection.getMetaData().getColumns(null, connection.getSchema(), table, null)) {
+            while (columns.next()) {
+                present.add(columns.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+            }
+        }
+        return present;
     }
 
     /**
@@ -92,15 +125,8 @@ public final class Database {
      */
     private static void checkColumns(Connection connection, JobSettings settings)
             throws SQLException {
-        DatabaseMetaData meta = connection.getMetaData();
         for (OutputTable<?> table : OutputTables.all()) {
-            Set<String> present = new HashSet<>();
-            try (ResultSet columns =
-                    meta.getColumns(null, connection.getSchema(), table.name(), null)) {
-                while (columns.next()) {
-                    present.add(columns.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
-                }
-            }
+            Set<String> present = columnNames(connection, table.name());
             List<String> missing = new ArrayList<>();
             for (Column<?> column : table.columns()) {
                 if (!present.contains(column.name())) {

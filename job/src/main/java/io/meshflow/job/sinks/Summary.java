@@ -1,6 +1,7 @@
 package io.meshflow.job.sinks;
 
 import io.meshflow.job.config.JobSettings;
+import io.meshflow.job.config.MeshflowOptions;
 
 import java.io.PrintStream;
 import java.sql.Connection;
@@ -73,6 +74,12 @@ public final class Summary {
                                     "SELECT COALESCE(SUM(late_sides), 0) FROM pipeline_stats WHERE granularity = 'day'")
                             + ")");
             out.println("  dead letters: " + one(s, "SELECT COUNT(*) FROM dead_letters"));
+            boolean defaultDatabase =
+                    settings.jdbcUrl.equals(MeshflowOptions.JDBC_URL.defaultValue());
+            out.println(
+                    "  picture:      meshflow graph"
+                            + (defaultDatabase ? "" : " --jdbc.url " + settings.printableJdbcUrl())
+                            + "  (writes topology.html, the services and their calls)");
             if (settings.jdbcUrl.startsWith("jdbc:sqlite:")) {
                 String file =
                         settings.jdbcUrl.substring("jdbc:sqlite:".length()).replaceAll("\\?.*", "");

@@ -3,6 +3,7 @@ package io.meshflow.job.tools;
 import io.meshflow.job.config.JobSettings;
 import io.meshflow.job.config.MeshflowOptions;
 import io.meshflow.job.config.MeshflowOptions.InvalidOptionException;
+import io.meshflow.job.config.OptionSet;
 import io.meshflow.job.graph.DotFile;
 import io.meshflow.job.graph.GraphOptions;
 import io.meshflow.job.graph.HtmlPage;
@@ -44,6 +45,10 @@ public final class Graph {
 
     public static int execute(
             String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (OptionSet.wantsHelp(args)) {
+            out.print(GraphOptions.help());
+            return 0;
+        }
         Configuration options;
         JobSettings database;
         Granularity granularity;
