@@ -3,7 +3,6 @@ package io.meshflow.aggregate;
 import io.meshflow.time.Timing;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
@@ -31,27 +30,20 @@ public class MergeRows extends KeyedProcessFunction<MetricKey, MetricRecord, Met
     static final long PIPELINE_STATS_RETENTION_MS = Duration.ofDays(31).toMillis();
 
     private final Timing timing;
-    private final Duration stateTtl;
     private transient ValueState<MetricsAccumulator> row;
     private transient Counter tooLate;
 
-    public MergeRows(Timing timing, Duration stateTtl) {
+    public MergeRows(Timing timing) {
         this.timing = timing;
-        this.stateTtl = stateTtl;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        ValueStateDescriptor<MetricsAccumulator> descriptor =
-                new ValueStateDescriptor<>("row", MetricsAccumulator.class);
-        descriptor.enableTimeToLive(
-                StateTtlConfig.newBuilder(stateTtl)
-                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                        // a backstop only: timers clear the state; scanning it in the background
-                        // costs a fifth of the job
-                        .disableCleanupInBackground()
-                        .build());
-        row = getRuntimeContext().getState(descriptor);
+        // No TTL: the forget timer clears every row, and a processing-time TTL would drop rows of a
+        // job resumed from a savepoint long after it was stopped.
+        row =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("row", MetricsAccumulator.class));
         tooLate = getRuntimeContext().getMetricGroup().counter("rowUpdatesAfterForget");
     }
 

@@ -4,6 +4,7 @@ import io.meshflow.time.Granularity;
 import io.meshflow.time.Timing;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
@@ -42,13 +43,16 @@ class MergeRowsTest {
 
     @BeforeEach
     void open() throws Exception {
-        MergeRows function = new RecordingMergeRows(emitted);
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(function),
-                        r -> r.key,
-                        TypeInformation.of(MetricKey.class));
+        harness = newHarness();
         harness.open();
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<MetricKey, MetricRecord, MetricRecord>
+            newHarness() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new RecordingMergeRows(emitted)),
+                r -> r.key,
+                TypeInformation.of(MetricKey.class));
     }
 
     @AfterEach
@@ -243,6 +247,36 @@ class MergeRowsTest {
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
+    @Test
+    void aSavepointResumedLongAfterTheStopStillUpdatesTheWholeRow() throws Exception {
+        send(MINUTE, partial(3, 100));
+        harness.processWatermark(MINUTE_WRITE);
+        OperatorSubtaskState savepoint = harness.snapshot(1, MINUTE_WRITE);
+        harness.close();
+
+        // Resumed two months later by the wall clock: no processing-time TTL may drop the row.
+        harness = newHarness();
+        harness.setStateTtlProcessingTime(Duration.ofDays(60).toMillis());
+        harness.setProcessingTime(Duration.ofDays(60).toMillis());
+        harness.initializeState(savepoint);
+        harness.open();
+        harness.processWatermark(MINUTE_WRITE);
+        send(MINUTE, partial(1, 500));
+
+        assertThat(rows())
+                .singleElement()
+                .satisfies(
+                        r -> {
+                            assertThat(r.metrics.calls)
+                                    .as("the whole row, not the partial")
+                                    .isEqualTo(4);
+                            assertThat(r.metrics.latencySumMs).isEqualTo(800);
+                        });
+        harness.processWatermark(MINUTE_FORGET);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
     private void send(MetricKey key, MetricsAccumulator metrics) throws Exception {
         harness.processElement(new MetricRecord(key, metrics), key.bucketStart);
     }
@@ -270,7 +304,7 @@ class MergeRowsTest {
         private final ArrayList<MetricRecord> emitted;
 
         RecordingMergeRows(ArrayList<MetricRecord> emitted) {
-            super(TIMING, Duration.ofDays(2));
+            super(TIMING);
             this.emitted = emitted;
         }
 
