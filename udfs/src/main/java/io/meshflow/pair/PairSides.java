@@ -20,10 +20,12 @@ import org.apache.flink.util.Collector;
  * pairing key (requestId, sourceServiceName, destServiceName).
  *
  * <p>One state per key, {@link PairState}, and one timer, always recomputed from it: while a side
- * waits for its partner the timer is its pair deadline; once the call is settled, the time its
- * minute bucket is forgotten, when the state is cleared. Redeliveries that arrive in between are
- * recognised and dropped. Event time alone bounds the state: there is no processing-time TTL, so a
- * job resumed from a savepoint however long after finds every waiting side and fingerprint intact.
+ * waits for its partner the timer is its pair deadline (pair.timeout after its call time, or after
+ * the watermark at its arrival if it came late, within its bucket's updates: SPEC 3); once the call
+ * is settled, the time its minute bucket is forgotten, when the state is cleared. Redeliveries that
+ * arrive in between are recognised and dropped. Event time alone bounds the state: there is no
+ * processing-time TTL, so a job resumed from a savepoint however long after finds every waiting
+ * side and fingerprint intact.
  *
  * <p>Late sides are found upstream, where they are read ({@link SplitBatches}), and arrive here
  * marked.
@@ -85,6 +87,8 @@ public class PairSides
         if (current == null) {
             PairState fresh = new PairState();
             fresh.callTime = side.startTime;
+            fresh.deadline =
+                    timing.pairDeadline(side.startTime, ctx.timerService().currentWatermark());
             remember(fresh, side);
             if (side.requestId.isEmpty()) {
                 // Never paired (SPEC 3): counted at once, remembered only to drop its redeliveries.
@@ -173,7 +177,10 @@ public class PairSides
 
     /** The one timer a key has, derived from its state. */
     private long timerFor(PairState s) {
-        return s.settled ? timing.callForgetTime(s.callTime) : timing.pairDeadline(s.callTime);
+        if (s.settled) {
+            return timing.callForgetTime(s.callTime);
+        }
+        return s.deadline != 0 ? s.deadline : timing.pairDeadline(s.callTime);
     }
 
     private void emitSettled(CallEvent call, PairState current, Collector<CallEvent> out) {

@@ -210,6 +210,79 @@ class PairSidesTest {
     }
 
     @Test
+    void twoLateSidesPairWhenTheLateClientArrivesFirst() throws Exception {
+        // Both sides reach the job 40 s late, far past call time + pair.timeout (T0 + 11 s).
+        harness.processWatermark(T0 + 40_000);
+        send(client("r1", "A", "B").at(T0 + 1000).latency(110));
+        harness.processWatermark(T0 + 45_000);
+        send(server("r1", "A", "B").at(T0 + 1005).latency(100));
+
+        assertThat(events())
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.kind).isEqualTo(Kind.PAIRED);
+                            assertThat(e.callTime).isEqualTo(T0 + 1000);
+                        });
+        assertEverythingCleared();
+    }
+
+    @Test
+    void twoLateSidesPairWhenTheLateClientArrivesSecond() throws Exception {
+        harness.processWatermark(T0 + 40_000);
+        send(server("r1", "A", "B").at(T0 + 1005).latency(100).code(503));
+        harness.processWatermark(T0 + 49_999);
+        send(client("r1", "A", "B").at(T0 + 1000).latency(110));
+
+        assertThat(events())
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.kind).isEqualTo(Kind.PAIRED);
+                            assertThat(e.callTime).isEqualTo(T0 + 1000);
+                            assertThat(e.nodeResponseCode).isEqualTo(503);
+                        });
+        assertEverythingCleared();
+    }
+
+    @Test
+    void aLateSideWaitsPairTimeoutFromTheWatermarkAtItsArrival() throws Exception {
+        harness.processWatermark(T0 + 40_000);
+        send(client("r1", "A", "B").at(T0 + 1000).code(200));
+        harness.processWatermark(T0 + 40_000 + 9_999);
+        assertThat(events()).as("still waiting for the server").isEmpty();
+
+        harness.processWatermark(T0 + 40_000 + 10_000);
+        assertThat(events())
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.kind).isEqualTo(Kind.CLIENT_ONLY);
+                            assertThat(e.callTime).as("still its own bucket").isEqualTo(T0 + 1000);
+                        });
+        // its partner, later still: another attempt of the call, in the same bucket
+        send(server("r1", "A", "B").at(T0 + 1005));
+        assertThat(kinds()).containsExactly(Kind.CLIENT_ONLY, Kind.RETRY);
+        assertEverythingCleared();
+    }
+
+    @Test
+    void aLateSideNeverWaitsPastTheLastUpdateOfItsBucket() throws Exception {
+        long lastUpdate = TIMING.callForgetTime(T0 + 1000) - 1;
+        assertThat(lastUpdate).as("10:01:09.999 + allowed lateness").isEqualTo(T0 + 129_998);
+        harness.processWatermark(lastUpdate - 5_000);
+        send(server("r1", "A", "B").at(T0 + 1005));
+        harness.processWatermark(lastUpdate - 1);
+        assertThat(events()).isEmpty();
+
+        harness.processWatermark(lastUpdate);
+        assertThat(kinds())
+                .as("timed out while its bucket still takes the one-sided call")
+                .containsExactly(Kind.SERVER_ONLY);
+        assertEverythingCleared();
+    }
+
+    @Test
     void aSideMarkedLateIsCountedAsLateAndTouchesNoState() throws Exception {
         Side late = client("r1", "A", "B").at(T0 + 1000).build();
         late.late = true;
