@@ -20,8 +20,8 @@ import java.io.IOException;
  * state.
  *
  * <p>The snapshot's own layout: version {@value #SIMPLE_SNAPSHOT_VERSION} is what Flink's {@code
- * SimpleTypeSerializerSnapshot} wrote (nothing: format 1) for version 0.1.0's savepoints; version
- * {@value #LAYOUT_VERSION} writes the format version as an int.
+ * SimpleTypeSerializerSnapshot} wrote (nothing: format 1) in savepoints of the builds before;
+ * version {@value #LAYOUT_VERSION} writes the format version as an int.
  */
 public abstract class FormatVersionSnapshot<T> implements TypeSerializerSnapshot<T> {
     /** The layout {@code SimpleTypeSerializerSnapshot} wrote: empty, format 1. */
