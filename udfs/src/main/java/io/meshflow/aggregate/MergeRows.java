@@ -1,5 +1,6 @@
 package io.meshflow.aggregate;
 
+import io.meshflow.time.Granularity;
 import io.meshflow.time.Timing;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -17,9 +18,15 @@ import java.time.Duration;
  * pair.timeout. Partial rows that come later, within allowed lateness, update it and write it
  * again; then the row is forgotten.
  *
- * <p>Both timers follow from the key alone. Rows are written whole, so the database upsert is
- * idempotent. pipeline_stats rows are kept for a month, since late sides count in them (see {@link
- * #forgetTime}).
+ * <p>Hour and day rows are also written while their bucket is open (SPEC 5): whenever one of their
+ * minutes is, holding every minute merged so far. Their partials come with their minute's (see
+ * {@link PreAggregate}), just before the watermark reaches the minute's write time, so one timer at
+ * that time writes the row once per minute, after every subtask's partial of the minute. A partial
+ * of a minute written earlier (late) is in the row written at the next minute's write time.
+ *
+ * <p>Every timer follows from the key and the watermark; the state is the merged row alone. Rows
+ * are written whole, so the database upsert is idempotent. pipeline_stats rows are kept for a
+ * month, since late sides count in them (see {@link #forgetTime}).
  */
 public class MergeRows extends KeyedProcessFunction<MetricKey, MetricRecord, MetricRecord> {
     private static final long serialVersionUID = 1L;
@@ -69,9 +76,12 @@ public class MergeRows extends KeyedProcessFunction<MetricKey, MetricRecord, Met
             merged.merge(partial.metrics);
         }
         row.update(merged);
-        if (ctx.timerService().currentWatermark() >= writeTime(key)) {
+        long watermark = ctx.timerService().currentWatermark();
+        if (watermark >= writeTime(key)) {
             // A late update of a row already written: write it again.
             out.collect(new MetricRecord(key, merged.copy()));
+        } else if (key.granularity != Granularity.MINUTE) {
+            ctx.timerService().registerEventTimeTimer(progressiveWriteTime(key, watermark));
         }
     }
 
@@ -83,12 +93,26 @@ public class MergeRows extends KeyedProcessFunction<MetricKey, MetricRecord, Met
         if (merged == null) {
             return;
         }
-        if (timestamp == writeTime(key)) {
+        if (timestamp <= writeTime(key)) {
+            // At write time, or (hour and day rows) at the write time of one of their minutes.
             out.collect(new MetricRecord(key, merged.copy()));
         }
         if (timestamp == forgetTime(key)) {
             row.clear();
         }
+    }
+
+    /**
+     * When an open hour or day row is next written: with the minute rows due next, or, with no
+     * watermark yet (just restored), with its first minute's; never after the row's own write time.
+     */
+    private long progressiveWriteTime(MetricKey key, long watermark) {
+        long firstMinute = timing.writeTime(Granularity.MINUTE, key.bucketStart);
+        long next =
+                watermark == Long.MIN_VALUE
+                        ? firstMinute
+                        : Math.max(firstMinute, timing.nextMinuteWriteTime(watermark));
+        return Math.min(next, writeTime(key));
     }
 
     private long writeTime(MetricKey key) {

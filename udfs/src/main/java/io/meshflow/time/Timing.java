@@ -57,6 +57,16 @@ public final class Timing implements Serializable {
         return granularity.bucketMaxTimestamp(bucketStart) + pairTimeoutMs;
     }
 
+    /**
+     * The first minute write time after {@code watermark}: when the minute rows now due next are
+     * written.
+     */
+    public long nextMinuteWriteTime(long watermark) {
+        // writeTime(m) = m + 59_999 + pairTimeout > watermark: the first whole minute past this
+        long after = watermark - Granularity.MINUTE.bucketMaxTimestamp(0) - pairTimeoutMs;
+        return writeTime(Granularity.MINUTE, Granularity.MINUTE.bucketStart(after) + 60_000);
+    }
+
     /** When the bucket is forgotten; from then on it takes no more updates. */
     public long forgetTime(Granularity granularity, long bucketStart) {
         return writeTime(granularity, bucketStart) + allowedLatenessMs;

@@ -21,8 +21,8 @@ import static io.meshflow.testing.Sides.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Partial rows of one key merge, are written once their bucket is complete, rewritten when late,
- * then forgotten.
+ * Partial rows of one key merge, are written once their bucket is complete (hour and day rows also
+ * with each of their minutes), rewritten when late, then forgotten.
  */
 class MergeRowsTest {
     private static final Timing TIMING = new Timing(Duration.ofSeconds(10), Duration.ofSeconds(60));
@@ -136,7 +136,8 @@ class MergeRowsTest {
     }
 
     @Test
-    void minuteHourAndDayRowsAreWrittenAtTheirOwnTimes() throws Exception {
+    void hourAndDayRowsAreWrittenWithTheirMinuteAndFinalAtTheirOwnTimes() throws Exception {
+        harness.processWatermark(T0 + 30_000);
         send(MINUTE, partial(1, 100));
         send(HOUR, partial(2, 100));
         send(DAY, partial(3, 100));
@@ -147,19 +148,26 @@ class MergeRowsTest {
         assertThat(hourWrite).isEqualTo(TIMING.writeTime(Granularity.HOUR, T0));
         assertThat(dayWrite).isEqualTo(TIMING.writeTime(Granularity.DAY, DAY.bucketStart));
 
+        harness.processWatermark(MINUTE_WRITE - 1);
+        assertThat(rows()).isEmpty();
         harness.processWatermark(MINUTE_WRITE);
-        assertThat(rows()).extracting(r -> r.key).containsExactly(MINUTE);
+        assertThat(rows())
+                .as("the open hour and day are written with their minute")
+                .extracting(r -> r.key)
+                .containsExactlyInAnyOrder(MINUTE, HOUR, DAY);
 
         harness.processWatermark(hourWrite - 1);
-        assertThat(rows()).extracting(r -> r.key).containsExactly(MINUTE);
+        assertThat(rows()).as("nothing new came").hasSize(3);
         harness.processWatermark(hourWrite);
-        assertThat(rows()).extracting(r -> r.key).containsExactly(MINUTE, HOUR);
+        assertThat(rows()).hasSize(4);
+        assertThat(rows().get(3).key).as("final once complete").isEqualTo(HOUR);
 
         harness.processWatermark(dayWrite - 1);
-        assertThat(rows()).extracting(r -> r.key).containsExactly(MINUTE, HOUR);
+        assertThat(rows()).hasSize(4);
         harness.processWatermark(dayWrite);
-        assertThat(rows()).extracting(r -> r.key).containsExactly(MINUTE, HOUR, DAY);
-        assertThat(rows()).extracting(r -> r.metrics.calls).containsExactly(1L, 2L, 3L);
+        assertThat(rows()).hasSize(5);
+        assertThat(rows().get(4).key).isEqualTo(DAY);
+        assertThat(rows().subList(3, 5)).extracting(r -> r.metrics.calls).containsExactly(2L, 3L);
 
         harness.processWatermark(TIMING.forgetTime(Granularity.DAY, DAY.bucketStart));
         assertThat(harness.numKeyedStateEntries()).isZero();
@@ -167,17 +175,57 @@ class MergeRowsTest {
     }
 
     @Test
-    void aLatePartialOfTheMinuteStillMergesIntoItsOpenHourRow() throws Exception {
+    void anOpenHourRowHoldsEveryMinuteWrittenSoFarAsExactMerges() throws Exception {
+        MetricsAccumulator expected = new MetricsAccumulator();
+        for (int minute = 0; minute < 3; minute++) {
+            long minuteWrite = TIMING.writeTime(Granularity.MINUTE, T0 + minute * 60_000L);
+            harness.processWatermark(minuteWrite - 1_000);
+            // the minute's partials from two PreAggregate subtasks: one write of the hour row
+            MetricsAccumulator a = partial(minute + 1, 100 * (minute + 1));
+            MetricsAccumulator b = partial(2, 7);
+            expected.merge(a);
+            expected.merge(b);
+            send(HOUR, a.copy());
+            send(HOUR, b.copy());
+            harness.processWatermark(minuteWrite);
+
+            assertThat(rows()).hasSize(minute + 1);
+            MetricsAccumulator written = rows().get(minute).metrics;
+            assertThat(written.calls).isEqualTo(expected.calls);
+            assertThat(written.latencySumMs).isEqualTo(expected.latencySumMs);
+            assertThat(written.latencyMaxMs).isEqualTo(expected.latencyMaxMs);
+            assertThat(written.latencies)
+                    .as("the histogram of every call, not an average of minutes")
+                    .isEqualTo(expected.latencies);
+            assertThat(harness.numKeyedStateEntries()).as("the merged row alone").isEqualTo(1);
+            assertThat(harness.numEventTimeTimers())
+                    .as("its write and forget timers: none left per minute")
+                    .isEqualTo(2);
+        }
+
+        harness.processWatermark(TIMING.writeTime(Granularity.HOUR, T0));
+        assertThat(rows()).hasSize(4);
+        assertThat(rows().get(3).metrics.calls).isEqualTo(expected.calls);
+    }
+
+    @Test
+    void aLatePartialOfTheMinuteIsInItsOpenHourRowWithTheNextMinute() throws Exception {
         send(MINUTE, partial(1, 100));
         send(HOUR, partial(1, 100));
         harness.processWatermark(MINUTE_FORGET);
-        assertThat(rows()).extracting(r -> r.key).containsExactly(MINUTE);
+        assertThat(rows()).extracting(r -> r.key).containsExactlyInAnyOrder(MINUTE, HOUR);
 
         send(HOUR, partial(2, 100));
-        assertThat(rows()).as("the hour is not written yet").hasSize(1);
+        assertThat(rows()).as("the hour is written with the next minute").hasSize(2);
+        long nextMinuteWrite = TIMING.nextMinuteWriteTime(MINUTE_FORGET);
+        assertThat(nextMinuteWrite).isEqualTo(MINUTE_FORGET + 60_000);
+        harness.processWatermark(nextMinuteWrite);
+        assertThat(rows().get(2).key).isEqualTo(HOUR);
+        assertThat(rows().get(2).metrics.calls).isEqualTo(3);
+
         harness.processWatermark(TIMING.writeTime(Granularity.HOUR, T0));
-        assertThat(rows().get(1).key).isEqualTo(HOUR);
-        assertThat(rows().get(1).metrics.calls).isEqualTo(3);
+        assertThat(rows().get(3).key).isEqualTo(HOUR);
+        assertThat(rows().get(3).metrics.calls).isEqualTo(3);
     }
 
     @Test
