@@ -4,13 +4,19 @@ import io.meshflow.time.Granularity;
 import io.meshflow.time.Timing;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
 
 /**
  * Merges the partial rows of one output row (its key names table, granularity and bucket) and
@@ -19,14 +25,17 @@ import java.time.Duration;
  * again; then the row is forgotten.
  *
  * <p>Hour and day rows are also written while their bucket is open (SPEC 5): whenever one of their
- * minutes is, holding every minute merged so far. Their partials come with their minute's (see
- * {@link PreAggregate}), just before the watermark reaches the minute's write time, so one timer at
- * that time writes the row once per minute, after every subtask's partial of the minute. A partial
- * of a minute written earlier (late) is in the row written at the next minute's write time.
+ * minutes is, holding exactly the minutes written so far. Their partials come stamped with their
+ * minute (see {@link PreAggregate}); a partial of a minute not yet due (PreAggregate hands every
+ * partial on before a checkpoint barrier) waits in {@code pending}, by minute, until the minute's
+ * write time, when one timer merges it and writes the row: once per minute, after every subtask's
+ * partial of the minute. A partial of a minute already written (late) merges at once and is in the
+ * row written at the next minute's write time.
  *
- * <p>Every timer follows from the key and the watermark; the state is the merged row alone. Rows
- * are written whole, so the database upsert is idempotent. pipeline_stats rows are kept for a
- * month, since late sides count in them (see {@link #forgetTime}).
+ * <p>Every timer follows from the key, the watermark and the minutes pending; the state is the
+ * merged row and the few minutes not yet due. Rows are written whole, so the database upsert is
+ * idempotent. pipeline_stats rows are kept for a month, since late sides count in them (see {@link
+ * #forgetTime}).
  */
 public class MergeRows extends KeyedProcessFunction<MetricKey, MetricRecord, MetricRecord> {
     private static final long serialVersionUID = 1L;
@@ -38,6 +47,10 @@ public class MergeRows extends KeyedProcessFunction<MetricKey, MetricRecord, Met
 
     private final Timing timing;
     private transient ValueState<MetricsAccumulator> row;
+
+    /** Hour and day rows: partials of minutes not yet due, by minute start. */
+    private transient MapState<Long, MetricsAccumulator> pending;
+
     private transient Counter tooLate;
 
     public MergeRows(Timing timing) {
@@ -51,6 +64,13 @@ public class MergeRows extends KeyedProcessFunction<MetricKey, MetricRecord, Met
         row =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("row", MetricsAccumulator.class));
+        pending =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "row-pending-minutes",
+                                        Types.LONG,
+                                        TypeInformation.of(MetricsAccumulator.class)));
         tooLate = getRuntimeContext().getMetricGroup().counter("rowUpdatesAfterForget");
     }
 
@@ -68,15 +88,34 @@ public class MergeRows extends KeyedProcessFunction<MetricKey, MetricRecord, Met
             tooLate.inc();
             return;
         }
+        long watermark = ctx.timerService().currentWatermark();
         if (merged == null) {
-            merged = partial.metrics;
             ctx.timerService().registerEventTimeTimer(writeTime(key));
             ctx.timerService().registerEventTimeTimer(forgetTime(key));
+        }
+        if (key.granularity != Granularity.MINUTE
+                && watermark < writeTime(key)
+                && ctx.timestamp() != null) {
+            long minuteDue = timing.writeTime(Granularity.MINUTE, ctx.timestamp());
+            if (watermark < minuteDue) {
+                // Its minute is not written yet: neither is it in the open row.
+                MetricsAccumulator waiting = pending.get(ctx.timestamp());
+                if (waiting == null) {
+                    waiting = partial.metrics;
+                } else {
+                    waiting.merge(partial.metrics);
+                }
+                pending.put(ctx.timestamp(), waiting);
+                ctx.timerService().registerEventTimeTimer(Math.min(minuteDue, writeTime(key)));
+                return;
+            }
+        }
+        if (merged == null) {
+            merged = partial.metrics;
         } else {
             merged.merge(partial.metrics);
         }
         row.update(merged);
-        long watermark = ctx.timerService().currentWatermark();
         if (watermark >= writeTime(key)) {
             // A late update of a row already written: write it again.
             out.collect(new MetricRecord(key, merged.copy()));
@@ -90,6 +129,9 @@ public class MergeRows extends KeyedProcessFunction<MetricKey, MetricRecord, Met
             throws Exception {
         MetricKey key = ctx.getCurrentKey();
         MetricsAccumulator merged = row.value();
+        if (key.granularity != Granularity.MINUTE && timestamp <= writeTime(key)) {
+            merged = mergeDueMinutes(merged, timestamp);
+        }
         if (merged == null) {
             return;
         }
@@ -99,7 +141,35 @@ public class MergeRows extends KeyedProcessFunction<MetricKey, MetricRecord, Met
         }
         if (timestamp == forgetTime(key)) {
             row.clear();
+            pending.clear();
         }
+    }
+
+    /** Merges the pending minutes due by {@code time} into the row; returns the row. */
+    private MetricsAccumulator mergeDueMinutes(MetricsAccumulator merged, long time)
+            throws Exception {
+        Iterator<Map.Entry<Long, MetricsAccumulator>> minutes = pending.iterator();
+        boolean changed = false;
+        while (minutes.hasNext()) {
+            Map.Entry<Long, MetricsAccumulator> minute = minutes.next();
+            if (timing.writeTime(Granularity.MINUTE, minute.getKey()) <= time) {
+                if (merged == null) {
+                    merged = minute.getValue();
+                } else {
+                    merged.merge(minute.getValue());
+                }
+                minutes.remove();
+                changed = true;
+            }
+        }
+        if (changed) {
+            row.update(merged);
+            if (pending.isEmpty()) {
+                // leaves no empty map behind: an open row's state is the row alone
+                pending.clear();
+            }
+        }
+        return merged;
     }
 
     /**

@@ -185,8 +185,8 @@ class MergeRowsTest {
             MetricsAccumulator b = partial(2, 7);
             expected.merge(a);
             expected.merge(b);
-            send(HOUR, a.copy());
-            send(HOUR, b.copy());
+            send(HOUR, a.copy(), T0 + minute * 60_000L);
+            send(HOUR, b.copy(), T0 + minute * 60_000L);
             harness.processWatermark(minuteWrite);
 
             assertThat(rows()).hasSize(minute + 1);
@@ -206,6 +206,35 @@ class MergeRowsTest {
         harness.processWatermark(TIMING.writeTime(Granularity.HOUR, T0));
         assertThat(rows()).hasSize(4);
         assertThat(rows().get(3).metrics.calls).isEqualTo(expected.calls);
+    }
+
+    @Test
+    void aPartialOfAMinuteNotYetWrittenWaitsForItsMinute() throws Exception {
+        // PreAggregate hands every partial on before a checkpoint barrier, due or not.
+        long secondMinute = T0 + 60_000;
+        harness.processWatermark(MINUTE_WRITE - 1_000);
+        send(HOUR, partial(2, 100), T0);
+        send(HOUR, partial(5, 100), secondMinute);
+        assertThat(harness.numKeyedStateEntries())
+                .as("the minutes pending (one map), no row yet")
+                .isEqualTo(1);
+
+        harness.processWatermark(MINUTE_WRITE);
+        assertThat(rows())
+                .as("the open hour holds the minutes written, not the next one")
+                .singleElement()
+                .satisfies(r -> assertThat(r.metrics.calls).isEqualTo(2));
+        assertThat(harness.numKeyedStateEntries())
+                .as("the row and the minute still pending")
+                .isEqualTo(2);
+
+        harness.processWatermark(TIMING.writeTime(Granularity.MINUTE, secondMinute));
+        assertThat(rows()).extracting(r -> r.metrics.calls).containsExactly(2L, 7L);
+        assertThat(harness.numKeyedStateEntries()).as("the merged row alone").isEqualTo(1);
+
+        harness.processWatermark(TIMING.forgetTime(Granularity.HOUR, T0));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     @Test
@@ -327,6 +356,12 @@ class MergeRowsTest {
 
     private void send(MetricKey key, MetricsAccumulator metrics) throws Exception {
         harness.processElement(new MetricRecord(key, metrics), key.bucketStart);
+    }
+
+    /** A partial of the minute starting at {@code minuteStart}, as PreAggregate stamps it. */
+    private void send(MetricKey key, MetricsAccumulator metrics, long minuteStart)
+            throws Exception {
+        harness.processElement(new MetricRecord(key, metrics), minuteStart);
     }
 
     private List<MetricRecord> rows() {
