@@ -19,11 +19,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
+import static io.meshflow.job.testing.FailureFreeComparison.committedOffsets;
 import static io.meshflow.job.testing.FailureFreeComparison.produceClock;
 import static io.meshflow.job.testing.FailureFreeComparison.produceFirstPart;
 import static io.meshflow.job.testing.FailureFreeComparison.produceRest;
+import static io.meshflow.job.testing.FailureFreeComparison.trafficSize;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Every kept savepoint of a released version (see {@link ReleaseSavepoints}) resumes in this build:
@@ -70,6 +74,13 @@ class ReleaseSavepointITCase {
                 ReleaseSavepoints.savepoint(version).toUri().toString());
         JobClient job = MeshflowJob.start(settings, flink);
         try {
+            // The clock (two days ahead) only once both partitions' traffic is read: a reader slow
+            // to start after the restore would otherwise be passed by the other's clock, as it
+            // would in production.
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions()
+                    .until(() -> committedOffsets("group-" + topic) == trafficSize());
             produceClock(topic);
             comparison.awaitTablesEqualFailureFree(
                     topic, url, () -> String.valueOf(job.getJobStatus().get()));
