@@ -18,8 +18,10 @@ import java.util.stream.Stream;
  * {@code savepoint/} (the whole job's state, canonical format) and {@code at-stop.db} (the SQLite
  * tables as the job had written them when it stopped). Each was taken from Kafka input: the first
  * part of {@link FailureFreeComparison}'s traffic in the topic {@link #topic}, two partitions,
- * parallelism 2. {@code ReleaseSavepointWriter} writes the current version's; {@code
- * ReleaseSavepointITCase} resumes every one.
+ * parallelism 2. {@code ReleaseSavepointWriter} writes the current version's. A test resuming every
+ * one in each build is to come: resumed alone it ends in the tables of a run without the stop, but
+ * in a full build under load it lacked about 105 sides of the minute in progress (not understood
+ * yet).
  */
 public final class ReleaseSavepoints {
     /** Where the writer puts them, relative to the job module (Maven's working directory). */
