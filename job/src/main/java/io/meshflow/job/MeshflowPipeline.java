@@ -69,7 +69,7 @@ public final class MeshflowPipeline {
 
         SingleOutputStreamOperator<CallEvent> calls =
                 sides.keyBy(new PairingKey(), PairingKey.TYPE)
-                        .process(new PairSides(settings.timing(), settings.pairingStateTtl()))
+                        .process(new PairSides(settings.timing()))
                         .uid("pair-sides")
                         .name("Pair sides");
 
@@ -89,7 +89,7 @@ public final class MeshflowPipeline {
                                         new CallRouter(settings.apdex()), settings.timing()))
                         .uid("pre-aggregate")
                         .keyBy(row -> row.key)
-                        .process(new MergeRows(settings.timing(), settings.rowStateTtl()))
+                        .process(new MergeRows(settings.timing()))
                         .uid("merge-rows")
                         .name("Merge rows")
                         .process(new RouteToTables())

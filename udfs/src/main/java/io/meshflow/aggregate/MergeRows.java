@@ -1,16 +1,22 @@
 package io.meshflow.aggregate;
 
+import io.meshflow.time.Granularity;
 import io.meshflow.time.Timing;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
 
 /**
  * Merges the partial rows of one output row (its key names table, granularity and bucket) and
@@ -18,7 +24,16 @@ import java.time.Duration;
  * pair.timeout. Partial rows that come later, within allowed lateness, update it and write it
  * again; then the row is forgotten.
  *
- * <p>Both timers follow from the key alone. Rows are written whole, so the database upsert is
+ * <p>Hour and day rows are also written while their bucket is open (SPEC 5): whenever one of their
+ * minutes is, holding exactly the minutes written so far. Their partials come stamped with their
+ * minute (see {@link PreAggregate}); a partial of a minute not yet due (PreAggregate hands every
+ * partial on before a checkpoint barrier) waits in {@code pending}, by minute, until the minute's
+ * write time, when one timer merges it and writes the row: once per minute, after every subtask's
+ * partial of the minute. A partial of a minute already written (late) merges at once and is in the
+ * row written at the next minute's write time.
+ *
+ * <p>Every timer follows from the key, the watermark and the minutes pending; the state is the
+ * merged row and the few minutes not yet due. Rows are written whole, so the database upsert is
  * idempotent. pipeline_stats rows are kept for a month, since late sides count in them (see {@link
  * #forgetTime}).
  */
@@ -31,27 +46,31 @@ public class MergeRows extends KeyedProcessFunction<MetricKey, MetricRecord, Met
     static final long PIPELINE_STATS_RETENTION_MS = Duration.ofDays(31).toMillis();
 
     private final Timing timing;
-    private final Duration stateTtl;
     private transient ValueState<MetricsAccumulator> row;
+
+    /** Hour and day rows: partials of minutes not yet due, by minute start. */
+    private transient MapState<Long, MetricsAccumulator> pending;
+
     private transient Counter tooLate;
 
-    public MergeRows(Timing timing, Duration stateTtl) {
+    public MergeRows(Timing timing) {
         this.timing = timing;
-        this.stateTtl = stateTtl;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        ValueStateDescriptor<MetricsAccumulator> descriptor =
-                new ValueStateDescriptor<>("row", MetricsAccumulator.class);
-        descriptor.enableTimeToLive(
-                StateTtlConfig.newBuilder(stateTtl)
-                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                        // a backstop only: timers clear the state; scanning it in the background
-                        // costs a fifth of the job
-                        .disableCleanupInBackground()
-                        .build());
-        row = getRuntimeContext().getState(descriptor);
+        // No TTL: the forget timer clears every row, and a processing-time TTL would drop rows of a
+        // job resumed from a savepoint long after it was stopped.
+        row =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("row", MetricsAccumulator.class));
+        pending =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "row-pending-minutes",
+                                        Types.LONG,
+                                        TypeInformation.of(MetricsAccumulator.class)));
         tooLate = getRuntimeContext().getMetricGroup().counter("rowUpdatesAfterForget");
     }
 
@@ -69,17 +88,39 @@ public class MergeRows extends KeyedProcessFunction<MetricKey, MetricRecord, Met
             tooLate.inc();
             return;
         }
+        long watermark = ctx.timerService().currentWatermark();
         if (merged == null) {
-            merged = partial.metrics;
             ctx.timerService().registerEventTimeTimer(writeTime(key));
             ctx.timerService().registerEventTimeTimer(forgetTime(key));
+        }
+        if (key.granularity != Granularity.MINUTE
+                && watermark < writeTime(key)
+                && ctx.timestamp() != null) {
+            long minuteDue = timing.writeTime(Granularity.MINUTE, ctx.timestamp());
+            if (watermark < minuteDue) {
+                // Its minute is not written yet: neither is it in the open row.
+                MetricsAccumulator waiting = pending.get(ctx.timestamp());
+                if (waiting == null) {
+                    waiting = partial.metrics;
+                } else {
+                    waiting.merge(partial.metrics);
+                }
+                pending.put(ctx.timestamp(), waiting);
+                ctx.timerService().registerEventTimeTimer(Math.min(minuteDue, writeTime(key)));
+                return;
+            }
+        }
+        if (merged == null) {
+            merged = partial.metrics;
         } else {
             merged.merge(partial.metrics);
         }
         row.update(merged);
-        if (ctx.timerService().currentWatermark() >= writeTime(key)) {
+        if (watermark >= writeTime(key)) {
             // A late update of a row already written: write it again.
             out.collect(new MetricRecord(key, merged.copy()));
+        } else if (key.granularity != Granularity.MINUTE) {
+            ctx.timerService().registerEventTimeTimer(progressiveWriteTime(key, watermark));
         }
     }
 
@@ -88,15 +129,60 @@ public class MergeRows extends KeyedProcessFunction<MetricKey, MetricRecord, Met
             throws Exception {
         MetricKey key = ctx.getCurrentKey();
         MetricsAccumulator merged = row.value();
+        if (key.granularity != Granularity.MINUTE && timestamp <= writeTime(key)) {
+            merged = mergeDueMinutes(merged, timestamp);
+        }
         if (merged == null) {
             return;
         }
-        if (timestamp == writeTime(key)) {
+        if (timestamp <= writeTime(key)) {
+            // At write time, or (hour and day rows) at the write time of one of their minutes.
             out.collect(new MetricRecord(key, merged.copy()));
         }
         if (timestamp == forgetTime(key)) {
             row.clear();
+            pending.clear();
         }
+    }
+
+    /** Merges the pending minutes due by {@code time} into the row; returns the row. */
+    private MetricsAccumulator mergeDueMinutes(MetricsAccumulator merged, long time)
+            throws Exception {
+        Iterator<Map.Entry<Long, MetricsAccumulator>> minutes = pending.iterator();
+        boolean changed = false;
+        while (minutes.hasNext()) {
+            Map.Entry<Long, MetricsAccumulator> minute = minutes.next();
+            if (timing.writeTime(Granularity.MINUTE, minute.getKey()) <= time) {
+                if (merged == null) {
+                    merged = minute.getValue();
+                } else {
+                    merged.merge(minute.getValue());
+                }
+                minutes.remove();
+                changed = true;
+            }
+        }
+        if (changed) {
+            row.update(merged);
+            if (pending.isEmpty()) {
+                // leaves no empty map behind: an open row's state is the row alone
+                pending.clear();
+            }
+        }
+        return merged;
+    }
+
+    /**
+     * When an open hour or day row is next written: with the minute rows due next, or, with no
+     * watermark yet (just restored), with its first minute's; never after the row's own write time.
+     */
+    private long progressiveWriteTime(MetricKey key, long watermark) {
+        long firstMinute = timing.writeTime(Granularity.MINUTE, key.bucketStart);
+        long next =
+                watermark == Long.MIN_VALUE
+                        ? firstMinute
+                        : Math.max(firstMinute, timing.nextMinuteWriteTime(watermark));
+        return Math.min(next, writeTime(key));
     }
 
     private long writeTime(MetricKey key) {

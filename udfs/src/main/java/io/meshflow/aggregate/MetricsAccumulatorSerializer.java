@@ -1,8 +1,9 @@
 package io.meshflow.aggregate;
 
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import io.meshflow.typeinfo.FormatVersionSnapshot;
+
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -16,15 +17,33 @@ import java.nio.ByteBuffer;
  * Kryo. Format version 1: the counters in declaration order, then the histogram in HdrHistogram's
  * own encoding.
  */
-public final class MetricsAccumulatorSerializer
-        extends TypeSerializerSingleton<MetricsAccumulator> {
+public final class MetricsAccumulatorSerializer extends TypeSerializer<MetricsAccumulator> {
     private static final long serialVersionUID = 1L;
 
     public static final MetricsAccumulatorSerializer INSTANCE = new MetricsAccumulatorSerializer();
 
+    /** The version of the format written now; see {@link Snapshot}. */
+    static final int FORMAT = 1;
+
     @Override
     public boolean isImmutableType() {
         return false;
+    }
+
+    /** Stateless: one instance serves every thread. */
+    @Override
+    public TypeSerializer<MetricsAccumulator> duplicate() {
+        return this;
+    }
+
+    @Override
+    public boolean equals(Object obj) {
+        return obj instanceof MetricsAccumulatorSerializer;
+    }
+
+    @Override
+    public int hashCode() {
+        return MetricsAccumulatorSerializer.class.hashCode();
     }
 
     @Override
@@ -139,10 +158,23 @@ public final class MetricsAccumulatorSerializer
         return new Snapshot();
     }
 
-    /** Snapshot of the serializer's (version 1) format. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<MetricsAccumulator> {
-        public Snapshot() {
-            super(() -> INSTANCE);
+    /**
+     * Snapshot of the serializer's format version, {@value #FORMAT}. A new format bumps it, and
+     * {@link Snapshot#serializerForFormat} keeps a reader of each older one (see {@link
+     * FormatVersionSnapshot}).
+     */
+    public static final class Snapshot extends FormatVersionSnapshot<MetricsAccumulator> {
+        @Override
+        protected int currentFormat() {
+            return FORMAT;
+        }
+
+        @Override
+        protected TypeSerializer<MetricsAccumulator> serializerForFormat(int format) {
+            if (format == FORMAT) {
+                return INSTANCE;
+            }
+            throw new IllegalStateException("no reader of MetricsAccumulator format " + format);
         }
     }
 }

@@ -115,18 +115,22 @@ public final class PreAggregate extends AbstractStreamOperator<MetricRecord>
                 nextDue = Math.min(nextDue, due);
                 continue;
             }
-            emit(minute, row.getValue());
+            emit(minute, row.getValue(), minute.bucketStart);
             if (minute.table.rolledUp()) {
-                emit(minute.rolledUpTo(Granularity.HOUR), row.getValue());
-                emit(minute.rolledUpTo(Granularity.DAY), row.getValue());
+                emit(minute.rolledUpTo(Granularity.HOUR), row.getValue(), minute.bucketStart);
+                emit(minute.rolledUpTo(Granularity.DAY), row.getValue(), minute.bucketStart);
             }
             it.remove();
         }
     }
 
-    private void emit(MetricKey key, MetricsAccumulator metrics) {
+    /**
+     * Emits a partial row stamped with the start of its minute: MergeRows merges an hour or day
+     * partial into the row written only once its minute is due (see {@link MergeRows}).
+     */
+    private void emit(MetricKey key, MetricsAccumulator metrics, long minuteStart) {
         // Downstream is a shuffle: each record is serialized on emission, so sharing `metrics` is
         // safe.
-        output.collect(reuse.replace(new MetricRecord(key, metrics)));
+        output.collect(reuse.replace(new MetricRecord(key, metrics), minuteStart));
     }
 }

@@ -1,12 +1,12 @@
 package io.meshflow.decode;
 
 import io.meshflow.typeinfo.ExplicitTypeInfo;
+import io.meshflow.typeinfo.FormatVersionSnapshot;
 
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -22,7 +22,7 @@ import java.util.Map;
  * flags. A SkyWalking side is written exactly as before that flag existed, so sides kept in state
  * by an earlier version read back unchanged.
  */
-public final class SideSerializer extends TypeSerializerSingleton<Side> {
+public final class SideSerializer extends TypeSerializer<Side> {
     private static final long serialVersionUID = 1L;
 
     public static final SideSerializer INSTANCE = new SideSerializer();
@@ -30,9 +30,28 @@ public final class SideSerializer extends TypeSerializerSingleton<Side> {
     /** Flag bit: the side is keyed by its request id alone, and its span id follows the flags. */
     private static final int KEYED_BY_REQUEST_ID = 8;
 
+    /** The version of the format written now; see {@link Snapshot}. */
+    static final int FORMAT = 1;
+
     @Override
     public boolean isImmutableType() {
         return false;
+    }
+
+    /** Stateless: one instance serves every thread. */
+    @Override
+    public TypeSerializer<Side> duplicate() {
+        return this;
+    }
+
+    @Override
+    public boolean equals(Object obj) {
+        return obj instanceof SideSerializer;
+    }
+
+    @Override
+    public int hashCode() {
+        return SideSerializer.class.hashCode();
     }
 
     @Override
@@ -134,10 +153,23 @@ public final class SideSerializer extends TypeSerializerSingleton<Side> {
         return new Snapshot();
     }
 
-    /** Snapshot of the serializer's (version 1) format. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<Side> {
-        public Snapshot() {
-            super(() -> INSTANCE);
+    /**
+     * Snapshot of the serializer's format version, {@value #FORMAT}. A new format bumps it, and
+     * {@link Snapshot#serializerForFormat} keeps a reader of each older one (see {@link
+     * FormatVersionSnapshot}).
+     */
+    public static final class Snapshot extends FormatVersionSnapshot<Side> {
+        @Override
+        protected int currentFormat() {
+            return FORMAT;
+        }
+
+        @Override
+        protected TypeSerializer<Side> serializerForFormat(int format) {
+            if (format == FORMAT) {
+                return INSTANCE;
+            }
+            throw new IllegalStateException("no reader of Side format " + format);
         }
     }
 

@@ -7,7 +7,6 @@ import io.meshflow.time.Timing;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -16,16 +15,17 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
-import java.time.Duration;
-
 /**
  * Joins the client and the server side of each request into one call (SPEC section 3), keyed by the
  * pairing key (requestId, sourceServiceName, destServiceName).
  *
  * <p>One state per key, {@link PairState}, and one timer, always recomputed from it: while a side
- * waits for its partner the timer is its pair deadline; once the call is settled, the time its
- * minute bucket is forgotten, when the state is cleared. Redeliveries that arrive in between are
- * recognised and dropped. A TTL on the state is only a backstop.
+ * waits for its partner the timer is its pair deadline (pair.timeout after its call time, or after
+ * the watermark at its arrival if it came late, within its bucket's updates: SPEC 3); once the call
+ * is settled, the time its minute bucket is forgotten, when the state is cleared. Redeliveries that
+ * arrive in between are recognised and dropped. Event time alone bounds the state: there is no
+ * processing-time TTL, so a job resumed from a savepoint however long after finds every waiting
+ * side and fingerprint intact.
  *
  * <p>Late sides are found upstream, where they are read ({@link SplitBatches}), and arrive here
  * marked.
@@ -35,7 +35,6 @@ public class PairSides
     private static final long serialVersionUID = 1L;
 
     private final Timing timing;
-    private final Duration stateTtl;
 
     private transient ValueState<PairState> state;
 
@@ -50,28 +49,18 @@ public class PairSides
     private transient Counter serverOnly;
     private transient Counter retries;
 
-    public PairSides(Timing timing, Duration stateTtl) {
+    public PairSides(Timing timing) {
         this.timing = timing;
-        this.stateTtl = stateTtl;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        StateTtlConfig ttl =
-                StateTtlConfig.newBuilder(stateTtl)
-                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                        // a backstop only: timers clear the state; scanning it in the background
-                        // costs a fifth of the job
-                        .disableCleanupInBackground()
-                        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                        .build();
-        ValueStateDescriptor<PairState> descriptor =
-                new ValueStateDescriptor<>("pair", PairState.class);
-        descriptor.enableTimeToLive(ttl);
-        state = getRuntimeContext().getState(descriptor);
+        // No TTL: every key's timer clears it (onTimer), and a processing-time TTL would expire
+        // waiting sides and fingerprints of a job stopped longer than it, while their timers
+        // remain.
+        state = getRuntimeContext().getState(new ValueStateDescriptor<>("pair", PairState.class));
         MapStateDescriptor<Long, Boolean> overflowDescriptor =
                 new MapStateDescriptor<>("pair-overflow", Types.LONG, Types.BOOLEAN);
-        overflowDescriptor.enableTimeToLive(ttl);
         overflow = getRuntimeContext().getMapState(overflowDescriptor);
 
         var metrics = getRuntimeContext().getMetricGroup();
@@ -98,6 +87,8 @@ public class PairSides
         if (current == null) {
             PairState fresh = new PairState();
             fresh.callTime = side.startTime;
+            fresh.deadline =
+                    timing.pairDeadline(side.startTime, ctx.timerService().currentWatermark());
             remember(fresh, side);
             if (side.requestId.isEmpty()) {
                 // Never paired (SPEC 3): counted at once, remembered only to drop its redeliveries.
@@ -186,7 +177,10 @@ public class PairSides
 
     /** The one timer a key has, derived from its state. */
     private long timerFor(PairState s) {
-        return s.settled ? timing.callForgetTime(s.callTime) : timing.pairDeadline(s.callTime);
+        if (s.settled) {
+            return timing.callForgetTime(s.callTime);
+        }
+        return s.deadline != 0 ? s.deadline : timing.pairDeadline(s.callTime);
     }
 
     private void emitSettled(CallEvent call, PairState current, Collector<CallEvent> out) {

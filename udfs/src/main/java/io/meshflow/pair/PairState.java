@@ -16,6 +16,14 @@ public class PairState {
     /** The call's time: the client side's startTime, else the first server side's. */
     public long callTime;
 
+    /**
+     * When the waiting side gives up (see {@link io.meshflow.time.Timing#pairDeadline(long,
+     * long)}), fixed when the first side arrives, since it depends on the watermark then. 0 in
+     * state restored from a savepoint taken before this field existed: the deadline is then call
+     * time plus pair.timeout, as it was.
+     */
+    public long deadline;
+
     /** False while a side waits for its partner; true once the call was counted. */
     public boolean settled;
 

@@ -26,14 +26,45 @@ public final class Timing implements Serializable {
         return pairTimeoutMs;
     }
 
-    /** When a side that arrived first gives up waiting for the other side of its request. */
+    /**
+     * When a side that arrived on time (the watermark not yet past {@code callTime}) gives up
+     * waiting for the other side of its request.
+     */
     public long pairDeadline(long callTime) {
         return callTime + pairTimeoutMs;
+    }
+
+    /**
+     * When a side that arrived first, with the watermark at {@code watermark}, gives up waiting for
+     * the other side of its request (SPEC 3, "Pair deadline"): {@code pairTimeout} after its call
+     * time or, if it came late, after the watermark at its arrival, so that two late sides still
+     * pair; never after the last moment its minute bucket takes updates.
+     */
+    public long pairDeadline(long callTime, long watermark) {
+        long waitFrom = Math.max(callTime, watermark);
+        return Math.min(waitFrom + pairTimeoutMs, lastUpdateTime(callTime));
+    }
+
+    /**
+     * The last watermark at which the minute bucket of a call at {@code callTime} takes updates.
+     */
+    public long lastUpdateTime(long callTime) {
+        return callForgetTime(callTime) - 1;
     }
 
     /** When the bucket starting at {@code bucketStart} is first written. */
     public long writeTime(Granularity granularity, long bucketStart) {
         return granularity.bucketMaxTimestamp(bucketStart) + pairTimeoutMs;
+    }
+
+    /**
+     * The first minute write time after {@code watermark}: when the minute rows now due next are
+     * written.
+     */
+    public long nextMinuteWriteTime(long watermark) {
+        // writeTime(m) = m + 59_999 + pairTimeout > watermark: the first whole minute past this
+        long after = watermark - Granularity.MINUTE.bucketMaxTimestamp(0) - pairTimeoutMs;
+        return writeTime(Granularity.MINUTE, Granularity.MINUTE.bucketStart(after) + 60_000);
     }
 
     /** When the bucket is forgotten; from then on it takes no more updates. */

@@ -4,6 +4,7 @@ import io.meshflow.time.Granularity;
 import io.meshflow.time.Timing;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
@@ -20,8 +21,8 @@ import static io.meshflow.testing.Sides.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Partial rows of one key merge, are written once their bucket is complete, rewritten when late,
- * then forgotten.
+ * Partial rows of one key merge, are written once their bucket is complete (hour and day rows also
+ * with each of their minutes), rewritten when late, then forgotten.
  */
 class MergeRowsTest {
     private static final Timing TIMING = new Timing(Duration.ofSeconds(10), Duration.ofSeconds(60));
@@ -42,13 +43,16 @@ class MergeRowsTest {
 
     @BeforeEach
     void open() throws Exception {
-        MergeRows function = new RecordingMergeRows(emitted);
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(function),
-                        r -> r.key,
-                        TypeInformation.of(MetricKey.class));
+        harness = newHarness();
         harness.open();
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<MetricKey, MetricRecord, MetricRecord>
+            newHarness() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new RecordingMergeRows(emitted)),
+                r -> r.key,
+                TypeInformation.of(MetricKey.class));
     }
 
     @AfterEach
@@ -132,7 +136,8 @@ class MergeRowsTest {
     }
 
     @Test
-    void minuteHourAndDayRowsAreWrittenAtTheirOwnTimes() throws Exception {
+    void hourAndDayRowsAreWrittenWithTheirMinuteAndFinalAtTheirOwnTimes() throws Exception {
+        harness.processWatermark(T0 + 30_000);
         send(MINUTE, partial(1, 100));
         send(HOUR, partial(2, 100));
         send(DAY, partial(3, 100));
@@ -143,19 +148,26 @@ class MergeRowsTest {
         assertThat(hourWrite).isEqualTo(TIMING.writeTime(Granularity.HOUR, T0));
         assertThat(dayWrite).isEqualTo(TIMING.writeTime(Granularity.DAY, DAY.bucketStart));
 
+        harness.processWatermark(MINUTE_WRITE - 1);
+        assertThat(rows()).isEmpty();
         harness.processWatermark(MINUTE_WRITE);
-        assertThat(rows()).extracting(r -> r.key).containsExactly(MINUTE);
+        assertThat(rows())
+                .as("the open hour and day are written with their minute")
+                .extracting(r -> r.key)
+                .containsExactlyInAnyOrder(MINUTE, HOUR, DAY);
 
         harness.processWatermark(hourWrite - 1);
-        assertThat(rows()).extracting(r -> r.key).containsExactly(MINUTE);
+        assertThat(rows()).as("nothing new came").hasSize(3);
         harness.processWatermark(hourWrite);
-        assertThat(rows()).extracting(r -> r.key).containsExactly(MINUTE, HOUR);
+        assertThat(rows()).hasSize(4);
+        assertThat(rows().get(3).key).as("final once complete").isEqualTo(HOUR);
 
         harness.processWatermark(dayWrite - 1);
-        assertThat(rows()).extracting(r -> r.key).containsExactly(MINUTE, HOUR);
+        assertThat(rows()).hasSize(4);
         harness.processWatermark(dayWrite);
-        assertThat(rows()).extracting(r -> r.key).containsExactly(MINUTE, HOUR, DAY);
-        assertThat(rows()).extracting(r -> r.metrics.calls).containsExactly(1L, 2L, 3L);
+        assertThat(rows()).hasSize(5);
+        assertThat(rows().get(4).key).isEqualTo(DAY);
+        assertThat(rows().subList(3, 5)).extracting(r -> r.metrics.calls).containsExactly(2L, 3L);
 
         harness.processWatermark(TIMING.forgetTime(Granularity.DAY, DAY.bucketStart));
         assertThat(harness.numKeyedStateEntries()).isZero();
@@ -163,17 +175,86 @@ class MergeRowsTest {
     }
 
     @Test
-    void aLatePartialOfTheMinuteStillMergesIntoItsOpenHourRow() throws Exception {
+    void anOpenHourRowHoldsEveryMinuteWrittenSoFarAsExactMerges() throws Exception {
+        MetricsAccumulator expected = new MetricsAccumulator();
+        for (int minute = 0; minute < 3; minute++) {
+            long minuteWrite = TIMING.writeTime(Granularity.MINUTE, T0 + minute * 60_000L);
+            harness.processWatermark(minuteWrite - 1_000);
+            // the minute's partials from two PreAggregate subtasks: one write of the hour row
+            MetricsAccumulator a = partial(minute + 1, 100 * (minute + 1));
+            MetricsAccumulator b = partial(2, 7);
+            expected.merge(a);
+            expected.merge(b);
+            send(HOUR, a.copy(), T0 + minute * 60_000L);
+            send(HOUR, b.copy(), T0 + minute * 60_000L);
+            harness.processWatermark(minuteWrite);
+
+            assertThat(rows()).hasSize(minute + 1);
+            MetricsAccumulator written = rows().get(minute).metrics;
+            assertThat(written.calls).isEqualTo(expected.calls);
+            assertThat(written.latencySumMs).isEqualTo(expected.latencySumMs);
+            assertThat(written.latencyMaxMs).isEqualTo(expected.latencyMaxMs);
+            assertThat(written.latencies)
+                    .as("the histogram of every call, not an average of minutes")
+                    .isEqualTo(expected.latencies);
+            assertThat(harness.numKeyedStateEntries()).as("the merged row alone").isEqualTo(1);
+            assertThat(harness.numEventTimeTimers())
+                    .as("its write and forget timers: none left per minute")
+                    .isEqualTo(2);
+        }
+
+        harness.processWatermark(TIMING.writeTime(Granularity.HOUR, T0));
+        assertThat(rows()).hasSize(4);
+        assertThat(rows().get(3).metrics.calls).isEqualTo(expected.calls);
+    }
+
+    @Test
+    void aPartialOfAMinuteNotYetWrittenWaitsForItsMinute() throws Exception {
+        // PreAggregate hands every partial on before a checkpoint barrier, due or not.
+        long secondMinute = T0 + 60_000;
+        harness.processWatermark(MINUTE_WRITE - 1_000);
+        send(HOUR, partial(2, 100), T0);
+        send(HOUR, partial(5, 100), secondMinute);
+        assertThat(harness.numKeyedStateEntries())
+                .as("the minutes pending (one map), no row yet")
+                .isEqualTo(1);
+
+        harness.processWatermark(MINUTE_WRITE);
+        assertThat(rows())
+                .as("the open hour holds the minutes written, not the next one")
+                .singleElement()
+                .satisfies(r -> assertThat(r.metrics.calls).isEqualTo(2));
+        assertThat(harness.numKeyedStateEntries())
+                .as("the row and the minute still pending")
+                .isEqualTo(2);
+
+        harness.processWatermark(TIMING.writeTime(Granularity.MINUTE, secondMinute));
+        assertThat(rows()).extracting(r -> r.metrics.calls).containsExactly(2L, 7L);
+        assertThat(harness.numKeyedStateEntries()).as("the merged row alone").isEqualTo(1);
+
+        harness.processWatermark(TIMING.forgetTime(Granularity.HOUR, T0));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aLatePartialOfTheMinuteIsInItsOpenHourRowWithTheNextMinute() throws Exception {
         send(MINUTE, partial(1, 100));
         send(HOUR, partial(1, 100));
         harness.processWatermark(MINUTE_FORGET);
-        assertThat(rows()).extracting(r -> r.key).containsExactly(MINUTE);
+        assertThat(rows()).extracting(r -> r.key).containsExactlyInAnyOrder(MINUTE, HOUR);
 
         send(HOUR, partial(2, 100));
-        assertThat(rows()).as("the hour is not written yet").hasSize(1);
+        assertThat(rows()).as("the hour is written with the next minute").hasSize(2);
+        long nextMinuteWrite = TIMING.nextMinuteWriteTime(MINUTE_FORGET);
+        assertThat(nextMinuteWrite).isEqualTo(MINUTE_FORGET + 60_000);
+        harness.processWatermark(nextMinuteWrite);
+        assertThat(rows().get(2).key).isEqualTo(HOUR);
+        assertThat(rows().get(2).metrics.calls).isEqualTo(3);
+
         harness.processWatermark(TIMING.writeTime(Granularity.HOUR, T0));
-        assertThat(rows().get(1).key).isEqualTo(HOUR);
-        assertThat(rows().get(1).metrics.calls).isEqualTo(3);
+        assertThat(rows().get(3).key).isEqualTo(HOUR);
+        assertThat(rows().get(3).metrics.calls).isEqualTo(3);
     }
 
     @Test
@@ -243,8 +324,44 @@ class MergeRowsTest {
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
+    @Test
+    void aSavepointResumedLongAfterTheStopStillUpdatesTheWholeRow() throws Exception {
+        send(MINUTE, partial(3, 100));
+        harness.processWatermark(MINUTE_WRITE);
+        OperatorSubtaskState savepoint = harness.snapshot(1, MINUTE_WRITE);
+        harness.close();
+
+        // Resumed two months later by the wall clock: no processing-time TTL may drop the row.
+        harness = newHarness();
+        harness.setStateTtlProcessingTime(Duration.ofDays(60).toMillis());
+        harness.setProcessingTime(Duration.ofDays(60).toMillis());
+        harness.initializeState(savepoint);
+        harness.open();
+        harness.processWatermark(MINUTE_WRITE);
+        send(MINUTE, partial(1, 500));
+
+        assertThat(rows())
+                .singleElement()
+                .satisfies(
+                        r -> {
+                            assertThat(r.metrics.calls)
+                                    .as("the whole row, not the partial")
+                                    .isEqualTo(4);
+                            assertThat(r.metrics.latencySumMs).isEqualTo(800);
+                        });
+        harness.processWatermark(MINUTE_FORGET);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
     private void send(MetricKey key, MetricsAccumulator metrics) throws Exception {
         harness.processElement(new MetricRecord(key, metrics), key.bucketStart);
+    }
+
+    /** A partial of the minute starting at {@code minuteStart}, as PreAggregate stamps it. */
+    private void send(MetricKey key, MetricsAccumulator metrics, long minuteStart)
+            throws Exception {
+        harness.processElement(new MetricRecord(key, metrics), minuteStart);
     }
 
     private List<MetricRecord> rows() {
@@ -270,7 +387,7 @@ class MergeRowsTest {
         private final ArrayList<MetricRecord> emitted;
 
         RecordingMergeRows(ArrayList<MetricRecord> emitted) {
-            super(TIMING, Duration.ofDays(2));
+            super(TIMING);
             this.emitted = emitted;
         }
 

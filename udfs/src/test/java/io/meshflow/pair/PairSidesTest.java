@@ -6,6 +6,7 @@ import io.meshflow.testing.Sides;
 import io.meshflow.time.Timing;
 
 import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
@@ -36,12 +37,17 @@ class PairSidesTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new PairSides(TIMING, Duration.ofDays(2))),
-                        new PairingKey(),
-                        PairingKey.TYPE);
+        harness = newHarness();
         harness.open();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<
+                    Tuple3<String, String, String>, Side, CallEvent>
+            newHarness() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new PairSides(TIMING)),
+                new PairingKey(),
+                PairingKey.TYPE);
     }
 
     @AfterEach
@@ -204,6 +210,79 @@ class PairSidesTest {
     }
 
     @Test
+    void twoLateSidesPairWhenTheLateClientArrivesFirst() throws Exception {
+        // Both sides reach the job 40 s late, far past call time + pair.timeout (T0 + 11 s).
+        harness.processWatermark(T0 + 40_000);
+        send(client("r1", "A", "B").at(T0 + 1000).latency(110));
+        harness.processWatermark(T0 + 45_000);
+        send(server("r1", "A", "B").at(T0 + 1005).latency(100));
+
+        assertThat(events())
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.kind).isEqualTo(Kind.PAIRED);
+                            assertThat(e.callTime).isEqualTo(T0 + 1000);
+                        });
+        assertEverythingCleared();
+    }
+
+    @Test
+    void twoLateSidesPairWhenTheLateClientArrivesSecond() throws Exception {
+        harness.processWatermark(T0 + 40_000);
+        send(server("r1", "A", "B").at(T0 + 1005).latency(100).code(503));
+        harness.processWatermark(T0 + 49_999);
+        send(client("r1", "A", "B").at(T0 + 1000).latency(110));
+
+        assertThat(events())
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.kind).isEqualTo(Kind.PAIRED);
+                            assertThat(e.callTime).isEqualTo(T0 + 1000);
+                            assertThat(e.nodeResponseCode).isEqualTo(503);
+                        });
+        assertEverythingCleared();
+    }
+
+    @Test
+    void aLateSideWaitsPairTimeoutFromTheWatermarkAtItsArrival() throws Exception {
+        harness.processWatermark(T0 + 40_000);
+        send(client("r1", "A", "B").at(T0 + 1000).code(200));
+        harness.processWatermark(T0 + 40_000 + 9_999);
+        assertThat(events()).as("still waiting for the server").isEmpty();
+
+        harness.processWatermark(T0 + 40_000 + 10_000);
+        assertThat(events())
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.kind).isEqualTo(Kind.CLIENT_ONLY);
+                            assertThat(e.callTime).as("still its own bucket").isEqualTo(T0 + 1000);
+                        });
+        // its partner, later still: another attempt of the call, in the same bucket
+        send(server("r1", "A", "B").at(T0 + 1005));
+        assertThat(kinds()).containsExactly(Kind.CLIENT_ONLY, Kind.RETRY);
+        assertEverythingCleared();
+    }
+
+    @Test
+    void aLateSideNeverWaitsPastTheLastUpdateOfItsBucket() throws Exception {
+        long lastUpdate = TIMING.callForgetTime(T0 + 1000) - 1;
+        assertThat(lastUpdate).as("10:01:09.999 + allowed lateness").isEqualTo(T0 + 129_998);
+        harness.processWatermark(lastUpdate - 5_000);
+        send(server("r1", "A", "B").at(T0 + 1005));
+        harness.processWatermark(lastUpdate - 1);
+        assertThat(events()).isEmpty();
+
+        harness.processWatermark(lastUpdate);
+        assertThat(kinds())
+                .as("timed out while its bucket still takes the one-sided call")
+                .containsExactly(Kind.SERVER_ONLY);
+        assertEverythingCleared();
+    }
+
+    @Test
     void aSideMarkedLateIsCountedAsLateAndTouchesNoState() throws Exception {
         Side late = client("r1", "A", "B").at(T0 + 1000).build();
         late.late = true;
@@ -274,6 +353,51 @@ class PairSidesTest {
         // the pair state and the overflow map (a normal key has the pair state alone)
         assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
         assertEverythingCleared();
+    }
+
+    @Test
+    void aSavepointResumedLongAfterTheStopLosesNoWaitingSideAndNoFingerprint() throws Exception {
+        send(client("waiting", "A", "B").at(T0 + 1000));
+        send(client("settled", "A", "B").at(T0 + 2000));
+        send(server("settled", "A", "B").at(T0 + 2005));
+        OperatorSubtaskState savepoint = harness.snapshot(1, T0 + 3000);
+        harness.close();
+
+        // Resumed a month later by the wall clock: no processing-time TTL may expire anything.
+        harness = newHarness();
+        harness.setStateTtlProcessingTime(Duration.ofDays(30).toMillis());
+        harness.setProcessingTime(Duration.ofDays(30).toMillis());
+        harness.initializeState(savepoint);
+        harness.open();
+        send(server("waiting", "A", "B").at(T0 + 1005));
+        send(server("settled", "A", "B").at(T0 + 2005));
+
+        assertThat(kinds())
+                .as("the waiting side pairs; the redelivery is still recognised")
+                .containsExactly(Kind.PAIRED, Kind.DUPLICATE);
+        assertEverythingCleared();
+    }
+
+    @Test
+    void aFloodOfNeverPairedSidesLeavesNoStateOnceItsBucketsAreForgotten() throws Exception {
+        // 20,000 sides whose partners never come, all in one minute.
+        int flood = 20_000;
+        for (int i = 0; i < flood; i++) {
+            Sides side = i % 2 == 0 ? client("lost-" + i, "A", "B") : server("lost-" + i, "A", "B");
+            send(side.at(T0 + i * 2L));
+        }
+        long lastCall = T0 + (flood - 1) * 2L;
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(flood);
+
+        harness.processWatermark(TIMING.pairDeadline(lastCall));
+        assertThat(kinds()).hasSize(flood).doesNotContain(Kind.PAIRED);
+        assertThat(harness.numKeyedStateEntries())
+                .as("fingerprints kept for redeliveries until the buckets are forgotten")
+                .isEqualTo(flood);
+
+        harness.processWatermark(TIMING.callForgetTime(lastCall));
+        assertThat(harness.numKeyedStateEntries()).as("keyed state left").isZero();
+        assertThat(harness.numEventTimeTimers()).as("timers left").isZero();
     }
 
     private void send(Sides side) throws Exception {

@@ -179,18 +179,6 @@ public final class JobSettings {
         return jdbcUrl;
     }
 
-    /** Pairing state expires after this even if no timer clears it: a backstop. */
-    public Duration pairingStateTtl() {
-        return Duration.ofDays(2);
-    }
-
-    /**
-     * Row state expires after this even if no timer clears it (pipeline_stats rows live a month).
-     */
-    public Duration rowStateTtl() {
-        return Duration.ofDays(40);
-    }
-
     private static Duration positive(
             org.apache.flink.configuration.ConfigOption<Duration> option, Configuration c) {
         Duration d = c.get(option);

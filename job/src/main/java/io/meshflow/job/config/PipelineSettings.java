@@ -5,16 +5,12 @@ import io.meshflow.decode.EndpointNames;
 import io.meshflow.decode.RecordDecoder;
 import io.meshflow.time.Timing;
 
-import java.time.Duration;
-
 /**
  * What the dataflow itself needs, and nothing of where its input comes from or its output goes: so
  * a test can run the dataflow without a command line, a database or a broker.
  *
  * @param timing when buckets are written and forgotten
  * @param apdex the apdex thresholds per service
- * @param pairingStateTtl pairing state expires after this even if no timer clears it: a backstop
- * @param rowStateTtl row state expires after this even if no timer clears it
  * @param decoder the input's format, to keep a late side whole in it
  * @param endpoints how endpoints are normalised
  * @param maxEndpointsPerService distinct endpoints of a service in a day before {other}
@@ -22,8 +18,6 @@ import java.time.Duration;
 public record PipelineSettings(
         Timing timing,
         ApdexThresholds apdex,
-        Duration pairingStateTtl,
-        Duration rowStateTtl,
         RecordDecoder decoder,
         EndpointNames endpoints,
         int maxEndpointsPerService) {
@@ -32,8 +26,6 @@ public record PipelineSettings(
         return new PipelineSettings(
                 settings.timing,
                 settings.apdex,
-                settings.pairingStateTtl(),
-                settings.rowStateTtl(),
                 settings.decoder,
                 settings.endpoints,
                 settings.maxEndpointsPerService);

@@ -95,7 +95,8 @@ public final class SimulatedTraffic {
         return Tables.snapshot(jdbcUrl, CLOCK_DAY, CLOCK_SERVICES);
     }
 
-    private static byte[] record(HTTPServiceMeshMetric side) {
+    /** One input record holding just {@code side}. */
+    public static byte[] record(HTTPServiceMeshMetric side) {
         return ServiceMeshMetrics.newBuilder()
                 .setHttpMetrics(HTTPServiceMeshMetrics.newBuilder().addMetrics(side))
                 .build()
