@@ -3,6 +3,7 @@ package io.meshflow.job.config;
 import io.meshflow.aggregate.ApdexThresholds;
 import io.meshflow.decode.RecordDecoder;
 import io.meshflow.decode.SideChecks;
+import io.meshflow.decode.otlp.SpanDecoder;
 import io.meshflow.decode.skywalking.SideDecoder;
 import io.meshflow.job.config.MeshflowOptions.InvalidOptionException;
 import io.meshflow.sink.Dialect;
@@ -58,6 +59,9 @@ public final class JobSettings {
      */
     public final String inputFile;
 
+    /** {@code --format}: what the input's records are. */
+    public final InputFormat format;
+
     /** The input format's decoder, with the checks every side passes. */
     public final RecordDecoder decoder;
 
@@ -100,7 +104,19 @@ public final class JobSettings {
                 options.contains(CHECKPOINT_INTERVAL)
                         ? positive(CHECKPOINT_INTERVAL, options)
                         : null;
-        this.decoder = new SideDecoder(new SideChecks(notNegative(EVENT_TIME_MAX_AHEAD, options)));
+        this.format = options.get(FORMAT);
+        SideChecks checks = new SideChecks(notNegative(EVENT_TIME_MAX_AHEAD, options));
+        this.decoder =
+                switch (format) {
+                    case skywalking -> new SideDecoder(checks);
+                    case otlp -> new SpanDecoder(checks);
+                };
+        if (source == SourceKind.GENERATOR && format == InputFormat.otlp) {
+            // the simulator renders SkyWalking records only, so far
+            throw new InvalidOptionException(
+                    "--format otlp needs --input or --kafka.bootstrap-servers: the generator"
+                            + " simulates skywalking records only");
+        }
         if (options.get(GENERATOR_REQUESTS) <= 0) {
             throw new InvalidOptionException("--generator.requests must be at least 1");
         }
