@@ -30,6 +30,7 @@ import java.util.Map;
  * side batches (decoded, with event-time watermarks) -> split batches -> keyBy pairing key
  *     -> pair sides -> pre-aggregate -> keyBy row key -> merge rows -> route to tables
  *     -> rows of each table (one side output per table)
+ * split batches -> ignored spans (OpenTelemetry spans that are not calls) -> pre-aggregate
  * split batches -> dead letters (from decoding, and late sides)
  * </pre>
  *
@@ -67,8 +68,18 @@ public final class MeshflowPipeline {
                         .uid("pair-sides")
                         .name("Pair sides");
 
+        // spans that are not calls skip pairing: they count in pipeline_stats.ignored_spans only
+        DataStream<CallEvent> ignoredSpans =
+                sides.getSideOutput(SplitBatches.IGNORED_SPANS)
+                        .map(CallEvent::ignored)
+                        .returns(CallEvent.class)
+                        .setParallelism(batches.getParallelism())
+                        .uid("ignored-spans")
+                        .name("Ignored spans");
+
         SingleOutputStreamOperator<MetricRecord> routed =
-                calls.transform(
+                calls.union(ignoredSpans)
+                        .transform(
                                 "Pre-aggregate",
                                 TypeInformation.of(MetricRecord.class),
                                 new PreAggregate(

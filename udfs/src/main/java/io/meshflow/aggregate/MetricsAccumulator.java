@@ -49,6 +49,9 @@ public final class MetricsAccumulator {
     public long duplicateSides;
     public long lateSides;
 
+    /** Spans that are not calls between services (SPEC 1.3), in the minute of their start. */
+    public long ignoredSpans;
+
     // services.
     public long firstSeen = Long.MAX_VALUE;
     public long lastSeen = Long.MIN_VALUE;
@@ -120,6 +123,7 @@ public final class MetricsAccumulator {
         sides += other.sides;
         duplicateSides += other.duplicateSides;
         lateSides += other.lateSides;
+        ignoredSpans += other.ignoredSpans;
         firstSeen = Math.min(firstSeen, other.firstSeen);
         lastSeen = Math.max(lastSeen, other.lastSeen);
         kinds |= other.kinds;

@@ -15,12 +15,19 @@ import java.nio.ByteBuffer;
  * Serializes {@link MetricsAccumulator} explicitly, histogram included, so it never falls back to
  * Kryo. Format version 1: the counters in declaration order, then the histogram in HdrHistogram's
  * own encoding.
+ *
+ * <p>{@code ignoredSpans} came later: it is written after {@code kinds} only when not zero, and a
+ * bit of {@code kinds} no service kind uses says so. State written before it reads as it always
+ * did, with no ignored spans.
  */
 public final class MetricsAccumulatorSerializer
         extends TypeSerializerSingleton<MetricsAccumulator> {
     private static final long serialVersionUID = 1L;
 
     public static final MetricsAccumulatorSerializer INSTANCE = new MetricsAccumulatorSerializer();
+
+    /** Set in the written {@code kinds} when {@code ignoredSpans} follows it. */
+    private static final int IGNORED_SPANS_FOLLOW = 1 << 30;
 
     @Override
     public boolean isImmutableType() {
@@ -72,7 +79,12 @@ public final class MetricsAccumulatorSerializer
         out.writeLong(a.lateSides);
         out.writeLong(a.firstSeen);
         out.writeLong(a.lastSeen);
-        out.writeInt(a.kinds);
+        if (a.ignoredSpans == 0) {
+            out.writeInt(a.kinds);
+        } else {
+            out.writeInt(a.kinds | IGNORED_SPANS_FOLLOW);
+            out.writeLong(a.ignoredSpans);
+        }
         if (a.latencies == null) {
             out.writeInt(-1);
         } else {
@@ -109,7 +121,11 @@ public final class MetricsAccumulatorSerializer
         a.lateSides = in.readLong();
         a.firstSeen = in.readLong();
         a.lastSeen = in.readLong();
-        a.kinds = in.readInt();
+        int kinds = in.readInt();
+        a.kinds = kinds & ~IGNORED_SPANS_FOLLOW;
+        if ((kinds & IGNORED_SPANS_FOLLOW) != 0) {
+            a.ignoredSpans = in.readLong();
+        }
         int length = in.readInt();
         if (length >= 0) {
             byte[] bytes = new byte[length];

@@ -127,6 +127,7 @@ class MetricsAccumulatorTest {
         acc.sides = 9;
         acc.duplicateSides = 10;
         acc.lateSides = 11;
+        acc.ignoredSpans = 12;
         acc.seen(1_000, ServiceKind.EXTERNAL);
 
         DataOutputSerializer out = new DataOutputSerializer(256);
@@ -141,6 +142,27 @@ class MetricsAccumulatorTest {
                 .isEqualTo(acc);
         back.addCall(100_000, true, 200, 500);
         assertThat(back.latencyMaxMs).as("a restored histogram still grows").isEqualTo(100_000);
+    }
+
+    @Test
+    void stateWrittenBeforeIgnoredSpansReadsAsNoIgnoredSpans() throws Exception {
+        MetricsAccumulator acc = new MetricsAccumulator();
+        acc.sides = 3;
+        acc.seen(1_000, ServiceKind.MESH);
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        MetricsAccumulatorSerializer.INSTANCE.serialize(acc, out);
+        // the format before ignored_spans: 23 longs, the kinds, -1 for no histogram
+        assertThat(out.length()).isEqualTo(23 * 8 + 4 + 4);
+
+        acc.ignoredSpans = 7;
+        DataOutputSerializer withIgnored = new DataOutputSerializer(256);
+        MetricsAccumulatorSerializer.INSTANCE.serialize(acc, withIgnored);
+        MetricsAccumulator back =
+                MetricsAccumulatorSerializer.INSTANCE.deserialize(
+                        new DataInputDeserializer(withIgnored.getCopyOfBuffer()));
+        assertThat(back.ignoredSpans).isEqualTo(7);
+        assertThat(back.kind()).isEqualTo(ServiceKind.MESH);
+        assertThat(back.sides).isEqualTo(3);
     }
 
     @Test

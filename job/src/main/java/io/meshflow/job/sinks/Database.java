@@ -64,6 +64,7 @@ public final class Database {
             for (String ddl : OutputTables.createStatements(settings.dialect)) {
                 statement.execute(ddl);
             }
+            addColumnsOfLaterVersions(connection, statement);
             checkColumns(connection, settings);
         }
     }
@@ -84,6 +85,40 @@ public final class Database {
                     "an SQLite database must be a file that outlives the job, e.g."
                             + " jdbc:sqlite:meshflow.db");
         }
+    }
+
+    /**
+     * Columns added to a table after it was first released, with the statement that adds one to a
+     * table made before it (the same in both dialects): a database of an older version is brought
+     * up to date rather than refused.
+     */
+    private static final List<String[]> LATER_COLUMNS =
+            List.<String[]>of(
+                    new String[] {
+                        "pipeline_stats",
+                        "ignored_spans",
+                        "ALTER TABLE pipeline_stats ADD COLUMN ignored_spans BIGINT NOT NULL"
+                                + " DEFAULT 0"
+                    });
+
+    private static void addColumnsOfLaterVersions(Connection connection, Statement statement)
+            throws SQLException {
+        for (String[] later : LATER_COLUMNS) {
+            if (!columnsOf(connection, later[0]).contains(later[1])) {
+                statement.execute(later[2]);
+            }
+        }
+    }
+
+    private static Set<String> columnsOf(Connection connection, String table) throws SQLException {
+        Set<String> present = new HashSet<>();
+        try (ResultSet columns =
+                connection.getMetaData().getColumns(null, connection.getSchema(), table, null)) {
+            while (columns.next()) {
+                present.add(columns.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+            }
+        }
+        return present;
     }
 
     /**
