@@ -111,12 +111,6 @@ public final class JobSettings {
                     case skywalking -> new SideDecoder(checks);
                     case otlp -> new SpanDecoder(checks);
                 };
-        if (source == SourceKind.GENERATOR && format == InputFormat.otlp) {
-            // the simulator renders SkyWalking records only, so far
-            throw new InvalidOptionException(
-                    "--format otlp needs --input or --kafka.bootstrap-servers: the generator"
-                            + " simulates skywalking records only");
-        }
         if (options.get(GENERATOR_REQUESTS) <= 0) {
             throw new InvalidOptionException("--generator.requests must be at least 1");
         }
