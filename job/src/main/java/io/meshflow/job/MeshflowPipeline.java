@@ -31,6 +31,7 @@ import java.util.Map;
  *     -> pair sides -> pre-aggregate -> keyBy row key -> merge rows -> route to tables
  *     -> rows of each table (one side output per table)
  * split batches -> ignored spans (OpenTelemetry spans that are not calls) -> pre-aggregate
+ *     -> keyBy row key (with the calls' rows)
  * split batches -> dead letters (from decoding, and late sides)
  * </pre>
  *
@@ -68,23 +69,35 @@ public final class MeshflowPipeline {
                         .uid("pair-sides")
                         .name("Pair sides");
 
-        // spans that are not calls skip pairing: they count in pipeline_stats.ignored_spans only
-        DataStream<CallEvent> ignoredSpans =
+        SingleOutputStreamOperator<MetricRecord> preAggregated =
+                calls.transform(
+                                "Pre-aggregate",
+                                TypeInformation.of(MetricRecord.class),
+                                new PreAggregate(
+                                        new CallRouter(settings.apdex()), settings.timing()))
+                        .uid("pre-aggregate");
+
+        // Spans that are not calls skip pairing: counted in pipeline_stats.ignored_spans, they are
+        // pre-aggregated where they are read and join the calls' rows at the shuffle, so that
+        // pairing and its pre-aggregation stay chained.
+        SingleOutputStreamOperator<MetricRecord> ignoredSpans =
                 sides.getSideOutput(SplitBatches.IGNORED_SPANS)
                         .map(CallEvent::ignored)
                         .returns(CallEvent.class)
                         .setParallelism(batches.getParallelism())
                         .uid("ignored-spans")
-                        .name("Ignored spans");
-
-        SingleOutputStreamOperator<MetricRecord> routed =
-                calls.union(ignoredSpans)
+                        .name("Ignored spans")
                         .transform(
-                                "Pre-aggregate",
+                                "Pre-aggregate ignored spans",
                                 TypeInformation.of(MetricRecord.class),
                                 new PreAggregate(
                                         new CallRouter(settings.apdex()), settings.timing()))
-                        .uid("pre-aggregate")
+                        .setParallelism(batches.getParallelism())
+                        .uid("pre-aggregate-ignored-spans");
+
+        SingleOutputStreamOperator<MetricRecord> routed =
+                preAggregated
+                        .union(ignoredSpans)
                         .keyBy(row -> row.key)
                         .process(new MergeRows(settings.timing(), settings.rowStateTtl()))
                         .uid("merge-rows")
