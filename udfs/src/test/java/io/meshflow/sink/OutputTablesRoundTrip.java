@@ -193,6 +193,7 @@ public abstract class OutputTablesRoundTrip {
         m.sides = 11;
         m.duplicateSides = 13;
         m.lateSides = 17;
+        m.ignoredSpans = 19;
         m.seen(T0 + 1_000, ServiceKind.EXTERNAL);
         m.seen(T0 + 3_661_000, ServiceKind.MESH);
         return m;
@@ -232,6 +233,7 @@ public abstract class OutputTablesRoundTrip {
         v.put("sides", 11L);
         v.put("duplicate_sides", 13L);
         v.put("late_sides", 17L);
+        v.put("ignored_spans", 19L);
         v.put("kind", "mesh");
         v.put("first_seen", "2026-01-01 10:00:01");
         v.put("last_seen", "2026-01-01 11:01:01");
