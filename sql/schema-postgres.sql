@@ -149,6 +149,7 @@ CREATE TABLE IF NOT EXISTS pipeline_stats (
     sides BIGINT NOT NULL,
     duplicate_sides BIGINT NOT NULL,
     late_sides BIGINT NOT NULL,
+    ignored_spans BIGINT NOT NULL, -- OpenTelemetry spans that are not calls between services (INTERNAL, PRODUCER, CONSUMER, unspecified), in the minute of their start
     paired_calls BIGINT NOT NULL,
     client_only_calls BIGINT NOT NULL,
     server_only_calls BIGINT NOT NULL,

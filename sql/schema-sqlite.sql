@@ -149,6 +149,7 @@ CREATE TABLE IF NOT EXISTS pipeline_stats (
     sides INTEGER NOT NULL,
     duplicate_sides INTEGER NOT NULL,
     late_sides INTEGER NOT NULL,
+    ignored_spans INTEGER NOT NULL, -- OpenTelemetry spans that are not calls between services (INTERNAL, PRODUCER, CONSUMER, unspecified), in the minute of their start
     paired_calls INTEGER NOT NULL,
     client_only_calls INTEGER NOT NULL,
     server_only_calls INTEGER NOT NULL,

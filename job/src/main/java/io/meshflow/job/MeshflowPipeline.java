@@ -32,6 +32,8 @@ import java.util.Map;
  * side batches (decoded, with event-time watermarks) -> split batches -> keyBy pairing key
  *     -> pair sides -> keyBy service and day -> cap endpoints -> pre-aggregate -> keyBy row key -> merge rows -> route to tables
  *     -> rows of each table (one side output per table)
+ * split batches -> ignored spans (OpenTelemetry spans that are not calls) -> pre-aggregate
+ *     -> keyBy row key (with the calls' rows)
  * split batches -> dead letters (from decoding, and late sides)
  * </pre>
  *
@@ -81,13 +83,34 @@ public final class MeshflowPipeline {
                         .uid("cap-endpoints")
                         .name("Cap endpoints per service");
 
-        SingleOutputStreamOperator<MetricRecord> routed =
+        SingleOutputStreamOperator<MetricRecord> preAggregated =
                 capped.transform(
                                 "Pre-aggregate",
                                 TypeInformation.of(MetricRecord.class),
                                 new PreAggregate(
                                         new CallRouter(settings.apdex()), settings.timing()))
-                        .uid("pre-aggregate")
+                        .uid("pre-aggregate");
+
+        // Spans that are not calls skip pairing: counted in pipeline_stats.ignored_spans, they are
+        // pre-aggregated where they are read and join the calls' rows at the row shuffle.
+        SingleOutputStreamOperator<MetricRecord> ignoredSpans =
+                sides.getSideOutput(SplitBatches.IGNORED_SPANS)
+                        .map(CallEvent::ignored)
+                        .returns(CallEvent.class)
+                        .setParallelism(batches.getParallelism())
+                        .uid("ignored-spans")
+                        .name("Ignored spans")
+                        .transform(
+                                "Pre-aggregate ignored spans",
+                                TypeInformation.of(MetricRecord.class),
+                                new PreAggregate(
+                                        new CallRouter(settings.apdex()), settings.timing()))
+                        .setParallelism(batches.getParallelism())
+                        .uid("pre-aggregate-ignored-spans");
+
+        SingleOutputStreamOperator<MetricRecord> routed =
+                preAggregated
+                        .union(ignoredSpans)
                         .keyBy(row -> row.key)
                         .process(new MergeRows(settings.timing()))
                         .uid("merge-rows")

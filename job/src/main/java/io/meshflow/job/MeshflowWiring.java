@@ -78,6 +78,7 @@ public final class MeshflowWiring {
                                             settings.options.get(
                                                     MeshflowOptions.GENERATOR_REQUESTS),
                                             settings.options.get(MeshflowOptions.GENERATOR_SEED),
+                                            settings.format,
                                             settings.decoder),
                                     watermarks,
                                     "Simulator")

@@ -1,5 +1,7 @@
 package io.meshflow.job;
 
+import io.meshflow.decode.otlp.SpanDecoder;
+import io.meshflow.decode.skywalking.SideDecoder;
 import io.meshflow.job.config.JobSettings;
 import io.meshflow.job.config.MeshflowOptions;
 
@@ -51,6 +53,7 @@ class CommandLineTest {
             --apdex.thresholds-file /no/such/apdex.txt     | cannot read --apdex.thresholds-file /no/such/apdex.txt
             --input x --input y                            | option --input is given twice
             --input x --kafka.bootstrap-servers k:9092     | --input and --kafka.bootstrap-servers exclude each other
+            --format zipkin                                | invalid value 'zipkin' for --format: expected skywalking or otlp
             """)
     void aBadOptionEndsTheJobWithOneLine(String commandLine, String expected) {
         Result result = run(commandLine.trim().split("\\s+"));
@@ -156,6 +159,22 @@ class CommandLineTest {
                 .isEqualTo(MeshflowOptions.StartingOffsets.committed);
         assertThat(settings.options.get(MeshflowOptions.KAFKA_BOUNDED)).isFalse();
         assertThat(settings.parallelism).isNull();
+        assertThat(settings.format).isEqualTo(MeshflowOptions.InputFormat.skywalking);
+        assertThat(settings.decoder).isInstanceOf(SideDecoder.class);
+    }
+
+    @Test
+    void formatOtlpDecodesSpans() throws Exception {
+        Path input = Files.createFile(dir.resolve("spans.bin"));
+        JobSettings file =
+                JobSettings.from(
+                        new String[] {"--input", input.toString(), "--format", "otlp"}, Map.of());
+        assertThat(file.decoder).isInstanceOf(SpanDecoder.class);
+        JobSettings kafka =
+                JobSettings.from(
+                        new String[] {"--kafka.bootstrap-servers", "k:9092", "--format", "otlp"},
+                        Map.of());
+        assertThat(kafka.decoder).isInstanceOf(SpanDecoder.class);
     }
 
     @Test

@@ -55,6 +55,9 @@ class HelpTest {
         assertThat(entry(out, "allowed-lateness")).contains("(default: 60s)");
         assertThat(entry(out, "kafka.topic")).contains("(default: mesh-telemetry)");
         assertThat(entry(out, "generator.requests")).contains("(default: 100000)");
+        assertThat(entry(out, "format"))
+                .contains("<skywalking|otlp>")
+                .contains("(default: skywalking)");
         assertThat(entry(out, "kafka.starting-offsets"))
                 .contains("<committed|earliest|latest>")
                 .contains("(default: committed)");

@@ -88,6 +88,7 @@ public final class CallRouter implements Serializable {
                 stats.sides++;
                 stats.lateSides++;
             }
+            case IGNORED -> stats(rows, e.callTime).ignoredSpans++;
             case RETRY -> routeRetry(e, rows);
             default -> routeCall(e, rows);
         }

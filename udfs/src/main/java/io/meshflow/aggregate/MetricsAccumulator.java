@@ -50,6 +50,9 @@ public final class MetricsAccumulator {
     public long lateSides;
     public long endpointOverflowCalls;
 
+    /** Spans that are not calls between services (SPEC 1.3), in the minute of their start. */
+    public long ignoredSpans;
+
     // services.
     public long firstSeen = Long.MAX_VALUE;
     public long lastSeen = Long.MIN_VALUE;
@@ -122,6 +125,7 @@ public final class MetricsAccumulator {
         duplicateSides += other.duplicateSides;
         lateSides += other.lateSides;
         endpointOverflowCalls += other.endpointOverflowCalls;
+        ignoredSpans += other.ignoredSpans;
         firstSeen = Math.min(firstSeen, other.firstSeen);
         lastSeen = Math.max(lastSeen, other.lastSeen);
         kinds |= other.kinds;

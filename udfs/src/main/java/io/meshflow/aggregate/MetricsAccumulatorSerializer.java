@@ -90,6 +90,7 @@ public final class MetricsAccumulatorSerializer extends TypeSerializer<MetricsAc
         out.writeLong(a.duplicateSides);
         out.writeLong(a.lateSides);
         out.writeLong(a.endpointOverflowCalls);
+        out.writeLong(a.ignoredSpans);
         out.writeLong(a.firstSeen);
         out.writeLong(a.lastSeen);
         out.writeInt(a.kinds);
@@ -128,6 +129,7 @@ public final class MetricsAccumulatorSerializer extends TypeSerializer<MetricsAc
         a.duplicateSides = in.readLong();
         a.lateSides = in.readLong();
         a.endpointOverflowCalls = in.readLong();
+        a.ignoredSpans = in.readLong();
         a.firstSeen = in.readLong();
         a.lastSeen = in.readLong();
         a.kinds = in.readInt();

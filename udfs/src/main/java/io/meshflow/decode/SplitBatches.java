@@ -25,6 +25,13 @@ public class SplitBatches extends ProcessFunction<SideBatch, Side> {
     /** What could not be decoded or used, and late sides. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
+    /**
+     * The start times (ms) of spans that are not calls between services, to count in
+     * pipeline_stats.ignored_spans (SPEC 1.3). A span without a start time counts in the minute it
+     * was read (here, chained to its source), not in 1970.
+     */
+    public static final OutputTag<Long> IGNORED_SPANS = new OutputTag<>("ignored-spans") {};
+
     private final Timing timing;
     private final RecordDecoder decoder;
     private final EndpointNames endpoints;
@@ -64,6 +71,9 @@ public class SplitBatches extends ProcessFunction<SideBatch, Side> {
             // after the dead letter, which keeps the side as it came
             side.endpoint = endpoints.normalize(side.endpoint);
             out.collect(side);
+        }
+        for (long start : batch.ignoredSpanStarts) {
+            ctx.output(IGNORED_SPANS, start == 0 ? System.currentTimeMillis() : start);
         }
         for (DeadLetter deadLetter : batch.deadLetters) {
             deadLetters.inc();

@@ -16,7 +16,12 @@ public class CallEvent {
         /** A later different server side of a call: counted in node metrics and server_retries. */
         RETRY,
         DUPLICATE,
-        LATE
+        LATE,
+        /**
+         * An OpenTelemetry span that is not a call between services (SPEC 1.3): counted in
+         * pipeline_stats.ignored_spans only, in the minute of {@link #callTime}.
+         */
+        IGNORED
     }
 
     public Kind kind;
@@ -95,11 +100,27 @@ public class CallEvent {
         return e;
     }
 
-    /** A server attempt beyond the first, counted in the bucket of the call it belongs to. */
-    public static CallEvent retry(Side server, long callTime) {
+    /**
+     * A server attempt beyond the first, counted in the bucket of the call it belongs to.
+     *
+     * @param caller the source service of the call as it was counted: the edge of a span's retry,
+     *     since a SERVER span does not name its caller (a SkyWalking side does, the same one)
+     */
+    public static CallEvent retry(Side server, long callTime, String caller) {
         CallEvent e = oneSided(server);
         e.kind = Kind.RETRY;
         e.callTime = callTime;
+        if (server.keyedByRequestId && server.sourceService.isEmpty() && caller != null) {
+            e.sourceService = caller;
+        }
+        return e;
+    }
+
+    /** An ignored span (see {@link Kind#IGNORED}) that started at {@code startTime}. */
+    public static CallEvent ignored(long startTime) {
+        CallEvent e = new CallEvent();
+        e.kind = Kind.IGNORED;
+        e.callTime = startTime;
         return e;
     }
 

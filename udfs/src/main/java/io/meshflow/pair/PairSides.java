@@ -124,7 +124,7 @@ public class PairSides
             // A later, different server side: a retry attempt, in the bucket of its call.
             remember(current, side);
             if (current.settled) {
-                emitRetry(side, current.callTime, out);
+                emitRetry(side, current, out);
             } else {
                 current.addPendingRetry(side);
             }
@@ -185,8 +185,9 @@ public class PairSides
 
     private void emitSettled(CallEvent call, PairState current, Collector<CallEvent> out) {
         emitCall(call, out);
+        current.caller = call.sourceService;
         for (Side retry : current.pendingRetries) {
-            emitRetry(retry, current.callTime, out);
+            emitRetry(retry, current, out);
         }
         current.settle();
     }
@@ -200,8 +201,8 @@ public class PairSides
         out.collect(call);
     }
 
-    private void emitRetry(Side server, long callTime, Collector<CallEvent> out) {
+    private void emitRetry(Side server, PairState call, Collector<CallEvent> out) {
         retries.inc();
-        out.collect(CallEvent.retry(server, callTime));
+        out.collect(CallEvent.retry(server, call.callTime, call.caller));
     }
 }

@@ -35,6 +35,12 @@ public class PairState {
     /** Server attempts beyond the first that arrived before the call settled. */
     public Side[] pendingRetries = NO_SIDES;
 
+    /**
+     * The source service of the call as it was counted (empty for a server-only one), for its later
+     * retry attempts; null in state written before it was kept.
+     */
+    public String caller;
+
     /** Whether a client or server side was counted under this key. */
     public boolean hasClient;
 

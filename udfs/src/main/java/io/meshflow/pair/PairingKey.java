@@ -11,6 +11,11 @@ import org.apache.flink.api.java.tuple.Tuple3;
  * The pairing key of SPEC 3: (requestId, sourceServiceName, destServiceName). A side without a
  * requestId is never paired: it gets a key of its own report instead, so that only its redeliveries
  * meet it.
+ *
+ * <p>A span's side ({@link Side#keyedByRequestId}, SPEC 1.3) is keyed by (requestId, "", ""): its
+ * two spans do not agree on the names. A span without a request id (a trace-root SERVER span) is
+ * keyed by its own report, span id included, so that two roots of one instance in one ms do not
+ * meet.
  */
 public final class PairingKey implements KeySelector<Side, Tuple3<String, String, String>> {
     private static final long serialVersionUID = 1L;
@@ -20,16 +25,26 @@ public final class PairingKey implements KeySelector<Side, Tuple3<String, String
 
     @Override
     public Tuple3<String, String, String> getKey(Side side) {
-        String requestId =
-                side.requestId.isEmpty()
-                        ? "\u0000"
-                                + (side.client ? 'c' : 's')
-                                + side.startTime
-                                + '\u0000'
-                                + side.sourceInstance
-                                + '\u0000'
-                                + side.destInstance
-                        : side.requestId;
+        if (side.keyedByRequestId) {
+            return Tuple3.of(
+                    side.requestId.isEmpty()
+                            ? ownReport(side) + '\u0000' + Long.toHexString(side.spanId)
+                            : side.requestId,
+                    "",
+                    "");
+        }
+        String requestId = side.requestId.isEmpty() ? ownReport(side) : side.requestId;
         return Tuple3.of(requestId, side.sourceService, side.destService);
+    }
+
+    /** What keys a side that is never paired: its detect point, start time and instances. */
+    private static String ownReport(Side side) {
+        return "\u0000"
+                + (side.client ? 'c' : 's')
+                + side.startTime
+                + '\u0000'
+                + side.sourceInstance
+                + '\u0000'
+                + side.destInstance;
     }
 }

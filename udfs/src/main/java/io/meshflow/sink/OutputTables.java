@@ -177,6 +177,13 @@ public final class OutputTables {
                             bigint("sides", r -> r.metrics.sides),
                             bigint("duplicate_sides", r -> r.metrics.duplicateSides),
                             bigint("late_sides", r -> r.metrics.lateSides),
+                            Column.<MetricRecord>bigint(
+                                            "ignored_spans", r -> r.metrics.ignoredSpans)
+                                    .meaning(
+                                            "OpenTelemetry spans that are not calls between"
+                                                    + " services (INTERNAL, PRODUCER, CONSUMER,"
+                                                    + " unspecified), in the minute of their"
+                                                    + " start"),
                             bigint("paired_calls", r -> r.metrics.pairedCalls),
                             bigint("client_only_calls", r -> r.metrics.clientOnlyCalls),
                             bigint("server_only_calls", r -> r.metrics.serverOnlyCalls),

@@ -203,7 +203,8 @@ class CallRouterTest {
         route(
                 CallEvent.retry(
                         server("r1", "A", "B").at(NEXT_MINUTE + 110).latency(120).code(200).build(),
-                        callTime));
+                        callTime,
+                        "A"));
 
         assertThat(rows.keySet())
                 .containsExactlyInAnyOrder(
@@ -255,6 +256,17 @@ class CallRouterTest {
 
         assertThat(row(pipelineStats(T0)).endpointOverflowCalls).isEqualTo(1);
         assertThat(row(endpointMetrics(T0, "B", CapEndpoints.OTHER)).calls).isEqualTo(1);
+    }
+
+    @Test
+    void anIgnoredSpanCountsOnlyInPipelineStatsInTheMinuteOfItsStart() {
+        route(CallEvent.ignored(NEXT_MINUTE + 500));
+        route(CallEvent.ignored(NEXT_MINUTE + 59_999));
+
+        assertThat(rows.keySet()).containsExactly(pipelineStats(NEXT_MINUTE));
+        MetricsAccumulator stats = row(pipelineStats(NEXT_MINUTE));
+        assertThat(stats.ignoredSpans).isEqualTo(2);
+        assertThat(stats.sides).as("a span that is no call is no side").isZero();
     }
 
     @Test

@@ -128,6 +128,7 @@ class MetricsAccumulatorTest {
         acc.duplicateSides = 10;
         acc.lateSides = 11;
         acc.endpointOverflowCalls = 12;
+        acc.ignoredSpans = 13;
         acc.seen(1_000, ServiceKind.EXTERNAL);
 
         DataOutputSerializer out = new DataOutputSerializer(256);

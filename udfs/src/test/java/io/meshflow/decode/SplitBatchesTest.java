@@ -83,6 +83,25 @@ class SplitBatchesTest {
         assertThat(deadLetters()).isEmpty();
     }
 
+    @Test
+    void ignoredSpanStartsGoAsideAndOneWithoutStartCountsWhenItWasRead() throws Exception {
+        SideBatch batch = Sides.DECODER.decode(record(side(T0 + 1000)), "o", 1L);
+        batch.ignoredSpanStarts = new long[] {T0 + 2000, 0, T0 + 3000};
+        long before = System.currentTimeMillis();
+        harness.processElement(batch, T0 + 1000);
+        long after = System.currentTimeMillis();
+
+        List<Long> ignored =
+                harness.getSideOutput(SplitBatches.IGNORED_SPANS).stream()
+                        .map(StreamRecord::getValue)
+                        .toList();
+        assertThat(ignored).hasSize(3);
+        assertThat(ignored.get(0)).isEqualTo(T0 + 2000);
+        assertThat(ignored.get(1)).isBetween(before, after);
+        assertThat(ignored.get(2)).isEqualTo(T0 + 3000);
+        assertThat(harness.extractOutputValues()).hasSize(1);
+    }
+
     private List<DeadLetter> deadLetters() {
         var out = harness.getSideOutput(SplitBatches.DEAD_LETTERS);
         return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();

@@ -379,6 +379,28 @@ class PairSidesTest {
     }
 
     @Test
+    void aSpansRetryTakesItsSourceFromTheSettledCallsClient() throws Exception {
+        send(clientSpan("t1-c1", 0xc1).at(T0 + 59_000).latency(250));
+        send(serverSpan("t1-c1", 0x51).at(T0 + 59_001).latency(100).code(503));
+        send(serverSpan("t1-c1", 0x52).at(T0 + 60_110).latency(120).code(200));
+        send(serverSpan("t1-c1", 0x52).at(T0 + 60_110).latency(120).code(200));
+
+        List<CallEvent> events = events();
+        assertThat(events)
+                .extracting(e -> e.kind)
+                .containsExactly(Kind.PAIRED, Kind.RETRY, Kind.DUPLICATE);
+        assertThat(events.get(0).sourceService).isEqualTo("A");
+        assertThat(events.get(0).sourceInstance).isEqualTo("A-1");
+        assertThat(events.get(0).destService).isEqualTo("B");
+        assertThat(events.get(0).destInstance).isEqualTo("B-1");
+        CallEvent retry = events.get(1);
+        assertThat(retry.sourceService).as("the client span's service, not unknown").isEqualTo("A");
+        assertThat(retry.destService).isEqualTo("B");
+        assertThat(retry.callTime).isEqualTo(T0 + 59_000);
+        assertEverythingCleared();
+    }
+
+    @Test
     void aFloodOfNeverPairedSidesLeavesNoStateOnceItsBucketsAreForgotten() throws Exception {
         // 20,000 sides whose partners never come, all in one minute.
         int flood = 20_000;
@@ -398,6 +420,50 @@ class PairSidesTest {
         harness.processWatermark(TIMING.callForgetTime(lastCall));
         assertThat(harness.numKeyedStateEntries()).as("keyed state left").isZero();
         assertThat(harness.numEventTimeTimers()).as("timers left").isZero();
+    }
+
+    @Test
+    void aSpansRetryBeforeItsClientWaitsForTheClientsName() throws Exception {
+        send(serverSpan("t1-c1", 0x51).at(T0 + 1005).code(503));
+        send(serverSpan("t1-c1", 0x52).at(T0 + 1200).code(200));
+        send(clientSpan("t1-c1", 0xc1).at(T0 + 1000));
+
+        List<CallEvent> events = events();
+        assertThat(events).extracting(e -> e.kind).containsExactly(Kind.PAIRED, Kind.RETRY);
+        assertThat(events.get(1).sourceService).isEqualTo("A");
+        assertEverythingCleared();
+    }
+
+    @Test
+    void aRetryOfAServerOnlySpanHasAnUnnamedCaller() throws Exception {
+        send(serverSpan("t1-c1", 0x51).at(T0 + 1005).code(503));
+        harness.processWatermark(T0 + 1005 + 10_000);
+        send(serverSpan("t1-c1", 0x52).at(T0 + 1200).code(200));
+
+        List<CallEvent> events = events();
+        assertThat(events).extracting(e -> e.kind).containsExactly(Kind.SERVER_ONLY, Kind.RETRY);
+        assertThat(events.get(1).sourceService).isEmpty();
+        assertEverythingCleared();
+    }
+
+    @Test
+    void twoTraceRootsOfOneInstanceInOneMsAreTwoCalls() throws Exception {
+        send(serverSpan("", 0x51).at(T0 + 1005));
+        send(serverSpan("", 0x52).at(T0 + 1005));
+        send(serverSpan("", 0x52).at(T0 + 1005));
+
+        assertThat(kinds()).containsExactly(Kind.SERVER_ONLY, Kind.SERVER_ONLY, Kind.DUPLICATE);
+        assertEverythingCleared();
+    }
+
+    /** A CLIENT span's side as SpanDecoder makes it: A-1 calls B, named by peer.service. */
+    private static Sides clientSpan(String requestId, long spanId) {
+        return client(requestId, "A", "B").instances("A-1", "").spanId(spanId);
+    }
+
+    /** A SERVER span's side as SpanDecoder makes it: B-1 served it, its caller unnamed. */
+    private static Sides serverSpan(String requestId, long spanId) {
+        return server(requestId, "", "B").instances("", "B-1").spanId(spanId);
     }
 
     private void send(Sides side) throws Exception {

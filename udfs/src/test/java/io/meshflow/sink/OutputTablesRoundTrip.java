@@ -194,6 +194,7 @@ public abstract class OutputTablesRoundTrip {
         m.duplicateSides = 13;
         m.lateSides = 17;
         m.endpointOverflowCalls = 19;
+        m.ignoredSpans = 23;
         m.seen(T0 + 1_000, ServiceKind.EXTERNAL);
         m.seen(T0 + 3_661_000, ServiceKind.MESH);
         return m;
@@ -234,6 +235,7 @@ public abstract class OutputTablesRoundTrip {
         v.put("duplicate_sides", 13L);
         v.put("late_sides", 17L);
         v.put("endpoint_overflow_calls", 19L);
+        v.put("ignored_spans", 23L);
         v.put("kind", "mesh");
         v.put("first_seen", "2026-01-01 10:00:01");
         v.put("last_seen", "2026-01-01 11:01:01");

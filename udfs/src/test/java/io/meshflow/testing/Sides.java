@@ -76,6 +76,13 @@ public final class Sides {
         return this;
     }
 
+    /** Makes it the side of an OpenTelemetry span (SPEC 1.3): keyed by request id alone. */
+    public Sides spanId(long spanId) {
+        side.keyedByRequestId = true;
+        side.spanId = spanId;
+        return this;
+    }
+
     public Side build() {
         Side copy = new Side();
         copy.client = side.client;
@@ -90,6 +97,8 @@ public final class Sides {
         copy.latency = side.latency;
         copy.responseCode = side.responseCode;
         copy.success = side.success;
+        copy.keyedByRequestId = side.keyedByRequestId;
+        copy.spanId = side.spanId;
         return copy;
     }
 }

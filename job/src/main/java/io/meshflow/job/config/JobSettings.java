@@ -4,6 +4,7 @@ import io.meshflow.aggregate.ApdexThresholds;
 import io.meshflow.decode.EndpointNames;
 import io.meshflow.decode.RecordDecoder;
 import io.meshflow.decode.SideChecks;
+import io.meshflow.decode.otlp.SpanDecoder;
 import io.meshflow.decode.skywalking.SideDecoder;
 import io.meshflow.job.config.MeshflowOptions.InvalidOptionException;
 import io.meshflow.sink.Dialect;
@@ -65,6 +66,9 @@ public final class JobSettings {
      */
     public final String inputFile;
 
+    /** {@code --format}: what the input's records are. */
+    public final InputFormat format;
+
     /** The input format's decoder, with the checks every side passes. */
     public final RecordDecoder decoder;
 
@@ -116,7 +120,13 @@ public final class JobSettings {
                 options.contains(CHECKPOINT_INTERVAL)
                         ? positive(CHECKPOINT_INTERVAL, options)
                         : null;
-        this.decoder = new SideDecoder(new SideChecks(notNegative(EVENT_TIME_MAX_AHEAD, options)));
+        this.format = options.get(FORMAT);
+        SideChecks checks = new SideChecks(notNegative(EVENT_TIME_MAX_AHEAD, options));
+        this.decoder =
+                switch (format) {
+                    case skywalking -> new SideDecoder(checks);
+                    case otlp -> new SpanDecoder(checks);
+                };
         if (options.get(GENERATOR_REQUESTS) <= 0) {
             throw new InvalidOptionException("--generator.requests must be at least 1");
         }

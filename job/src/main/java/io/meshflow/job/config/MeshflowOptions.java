@@ -20,7 +20,7 @@ public final class MeshflowOptions {
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "Read the file at this path: length-delimited ServiceMeshMetrics (what"
+                            "Read the file at this path: length-delimited records of --format (what"
                                     + " protobuf's writeDelimitedTo writes). Bounded: the job ends"
                                     + " when the file is consumed and every result is written.");
 
@@ -29,14 +29,14 @@ public final class MeshflowOptions {
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "Read ServiceMeshMetrics records from Kafka, at these brokers"
+                            "Read records from Kafka, at these brokers"
                                     + " (host:port[,host:port...]); each record value is one"
-                                    + " ServiceMeshMetrics, the key is ignored.");
+                                    + " record of --format, the key is ignored.");
     public static final ConfigOption<String> KAFKA_TOPIC =
             key("kafka.topic")
                     .stringType()
                     .defaultValue("mesh-telemetry")
-                    .withDescription("The Kafka topic of ServiceMeshMetrics records.");
+                    .withDescription("The Kafka topic of the input records.");
     public static final ConfigOption<String> KAFKA_GROUP_ID =
             key("kafka.group-id")
                     .stringType()
@@ -71,6 +71,16 @@ public final class MeshflowOptions {
                     .longType()
                     .defaultValue(42L)
                     .withDescription("The simulation is a pure function of its seed.");
+
+    public static final ConfigOption<InputFormat> FORMAT =
+            key("format")
+                    .enumType(InputFormat.class)
+                    .defaultValue(InputFormat.skywalking)
+                    .withDescription(
+                            "The input records' format, for --input, Kafka and the generator:"
+                                    + " skywalking (ServiceMeshMetrics) or otlp (OpenTelemetry"
+                                    + " ExportTraceServiceRequest, what the Collector's Kafka"
+                                    + " exporter writes with encoding otlp_proto).");
 
     public static final ConfigOption<String> JDBC_URL =
             key("jdbc.url")
@@ -202,6 +212,12 @@ public final class MeshflowOptions {
 
     /** Every option the command line accepts, besides {@code kafka.properties.*}. */
     public static final List<ConfigOption<?>> ALL = COMMAND_LINE.options();
+
+    /** The formats of input records (SPEC 1.1 and 1.3). */
+    public enum InputFormat {
+        skywalking,
+        otlp
+    }
 
     /** Flink's state backends. */
     public enum StateBackend {

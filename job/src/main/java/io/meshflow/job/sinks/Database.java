@@ -73,7 +73,9 @@ public final class Database {
      * earlier version gets them, zero in its old rows, instead of failing the column check.
      */
     private static final List<String[]> NEWER_COUNTERS =
-            List.<String[]>of(new String[] {"pipeline_stats", "endpoint_overflow_calls"});
+            List.of(
+                    new String[] {"pipeline_stats", "endpoint_overflow_calls"},
+                    new String[] {"pipeline_stats", "ignored_spans"});
 
     private static void addNewerColumns(Connection connection, Statement statement)
             throws SQLException {

@@ -2,7 +2,9 @@ package io.meshflow.job.sources;
 
 import io.meshflow.decode.RecordDecoder;
 import io.meshflow.decode.SideBatch;
+import io.meshflow.job.config.MeshflowOptions.InputFormat;
 import io.meshflow.sim.MeshSimulator;
+import io.meshflow.sim.SpanRendering;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
@@ -15,25 +17,34 @@ import org.apache.flink.connector.datagen.source.GeneratorFunction;
 public final class SimulatorSource {
     private SimulatorSource() {}
 
+    /**
+     * @param format the wire format requests are rendered in (SkyWalking sides, or OTLP spans),
+     *     which {@code decoder} reads
+     */
     public static DataGeneratorSource<SideBatch> create(
-            long requests, long seed, RecordDecoder decoder) {
+            long requests, long seed, InputFormat format, RecordDecoder decoder) {
         return new DataGeneratorSource<>(
-                new Requests(seed, decoder), requests, TypeInformation.of(SideBatch.class));
+                new Requests(seed, format, decoder), requests, TypeInformation.of(SideBatch.class));
     }
 
     private static final class Requests implements GeneratorFunction<Long, SideBatch> {
         private static final long serialVersionUID = 1L;
         private final MeshSimulator simulator;
+        private final InputFormat format;
         private final RecordDecoder decoder;
 
-        Requests(long seed, RecordDecoder decoder) {
+        Requests(long seed, InputFormat format, RecordDecoder decoder) {
             this.simulator = new MeshSimulator(seed);
+            this.format = format;
             this.decoder = decoder;
         }
 
         @Override
         public SideBatch map(Long n) {
-            byte[] payload = simulator.request(n).toByteArray();
+            byte[] payload =
+                    format == InputFormat.otlp
+                            ? SpanRendering.request(simulator.request(n)).toByteArray()
+                            : simulator.request(n).toByteArray();
             return decoder.decode(payload, "generator/" + n, System.currentTimeMillis());
         }
     }

@@ -1,10 +1,8 @@
 package io.meshflow.job.tools;
 
+import io.meshflow.job.config.MeshflowOptions.InputFormat;
 import io.meshflow.job.config.MeshflowOptions.InvalidOptionException;
 import io.meshflow.job.config.OptionSet;
-import io.meshflow.proto.HTTPServiceMeshMetric;
-import io.meshflow.proto.HTTPServiceMeshMetrics;
-import io.meshflow.proto.ServiceMeshMetrics;
 import io.meshflow.sim.MeshSimulator;
 
 import org.apache.flink.configuration.Configuration;
@@ -24,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import static io.meshflow.job.tools.ProduceOptions.FORMAT;
 import static io.meshflow.job.tools.ProduceOptions.GENERATOR_SEED;
 import static io.meshflow.job.tools.ProduceOptions.KAFKA_BOOTSTRAP_SERVERS;
 import static io.meshflow.job.tools.ProduceOptions.KAFKA_PROPERTIES_PREFIX;
@@ -98,6 +97,7 @@ public final class Produce {
                             }
                         });
         String topic = options.get(KAFKA_TOPIC);
+        InputFormat format = options.get(FORMAT);
         double rate = options.get(RATE);
         long requests = options.getOptional(REQUESTS).orElse(Long.MAX_VALUE);
         kafka.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.get(KAFKA_BOOTSTRAP_SERVERS));
@@ -124,24 +124,17 @@ public final class Produce {
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
                 }
-                for (HTTPServiceMeshMetric side :
-                        simulator.request(n).getHttpMetrics().getMetricsList()) {
-                    byte[] value =
-                            ServiceMeshMetrics.newBuilder()
-                                    .setHttpMetrics(
-                                            HTTPServiceMeshMetrics.newBuilder().addMetrics(side))
-                                    .build()
-                                    .toByteArray();
+                for (byte[] value : SimulatedRecords.of(simulator.request(n), format)) {
                     producer.send(new ProducerRecord<>(topic, value));
                     sides++;
                 }
                 if (n > 0 && n % (long) Math.max(rate * 10, 1) == 0) {
-                    System.out.printf("produce: %d requests, %d sides to %s%n", n, sides, topic);
+                    System.out.printf("produce: %d requests, %d records to %s%n", n, sides, topic);
                 }
             }
             producer.flush();
         }
-        System.out.printf("produce: done, %d requests, %d sides to %s%n", requests, sides, topic);
+        System.out.printf("produce: done, %d requests, %d records to %s%n", requests, sides, topic);
     }
 
     private static void createTopicIfMissing(Properties kafka, String topic, int partitions)

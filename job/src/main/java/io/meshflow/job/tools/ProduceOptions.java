@@ -45,6 +45,9 @@ public final class ProduceOptions {
                             "Partitions of the topic, when produce creates it (a topic that"
                                     + " exists is left as it is).");
 
+    /** The job's format option: what produce writes the job reads with the same --format. */
+    public static final ConfigOption<MeshflowOptions.InputFormat> FORMAT = MeshflowOptions.FORMAT;
+
     /** The job's seed option: the same seed simulates the same mesh. */
     public static final ConfigOption<Long> GENERATOR_SEED = MeshflowOptions.GENERATOR_SEED;
 
@@ -67,7 +70,9 @@ public final class ProduceOptions {
                 usage: java -jar meshflow-job.jar produce --kafka.bootstrap-servers HOST:9092 [--name value]...
 
                 Publishes the simulator's mesh to Kafka as sidecars would: one record per side, at a
-                chosen rate. A bad option ends it with one line and exit code 2.
+                chosen rate (with --format otlp, one ExportTraceServiceRequest per reporting service
+                instance, as a Collector's Kafka exporter would). A bad option ends it with one line
+                and exit code 2.
 
                 options:
                 """

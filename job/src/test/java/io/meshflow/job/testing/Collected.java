@@ -81,7 +81,7 @@ public record Collected(Map<Table, List<MetricRecord>> rows, List<DeadLetter> de
                         m.clientLatencySumMs,
                         m.serverLatencySumMs)
                 + " sides="
-                + List.of(m.sides, m.duplicateSides, m.lateSides)
+                + List.of(m.sides, m.duplicateSides, m.lateSides, m.ignoredSpans)
                 + " seen="
                 + m.firstSeen
                 + ".."

@@ -1,0 +1,46 @@
+package io.meshflow.job.tools;
+
+import io.meshflow.job.config.MeshflowOptions.InputFormat;
+import io.meshflow.proto.HTTPServiceMeshMetric;
+import io.meshflow.proto.ServiceMeshMetrics;
+import io.meshflow.sim.SpanRendering;
+
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A simulated request as the records its reporters would publish, one record per reporter: a {@code
+ * ServiceMeshMetrics} per side, or with {@code otlp} an {@code ExportTraceServiceRequest} per
+ * reporting service instance (its spans, with its resource).
+ */
+final class SimulatedRecords {
+    private SimulatedRecords() {}
+
+    static List<byte[]> of(ServiceMeshMetrics request, InputFormat format) {
+        List<byte[]> records = new ArrayList<>(4);
+        if (format == InputFormat.otlp) {
+            for (ResourceSpans spans : SpanRendering.request(request).getResourceSpansList()) {
+                records.add(
+                        ExportTraceServiceRequest.newBuilder()
+                                .addResourceSpans(spans)
+                                .build()
+                                .toByteArray());
+            }
+            return records;
+        }
+        for (HTTPServiceMeshMetric side : request.getHttpMetrics().getMetricsList()) {
+            records.add(
+                    ServiceMeshMetrics.newBuilder()
+                            .setHttpMetrics(
+                                    request.getHttpMetrics().toBuilder()
+                                            .clearMetrics()
+                                            .addMetrics(side))
+                            .build()
+                            .toByteArray());
+        }
+        return records;
+    }
+}
