@@ -27,6 +27,10 @@ import java.time.Duration;
  * minute bucket is forgotten, when the state is cleared. Redeliveries that arrive in between are
  * recognised and dropped. A TTL on the state is only a backstop.
  *
+ * <p>TCP sides (SPEC 3, TCP) are never paired: each is counted at once and its key (the whole
+ * report, {@link PairingKey}) remembered until its minute bucket is forgotten, so that its
+ * redeliveries are dropped, like a side without a request id.
+ *
  * <p>Late sides are found upstream, where they are read ({@link SplitBatches}), and arrive here
  * marked.
  */
@@ -49,6 +53,7 @@ public class PairSides
     private transient Counter clientOnly;
     private transient Counter serverOnly;
     private transient Counter retries;
+    private transient Counter tcpSides;
 
     public PairSides(Timing timing, Duration stateTtl) {
         this.timing = timing;
@@ -82,6 +87,7 @@ public class PairSides
         clientOnly = metrics.counter("clientOnlyCalls");
         serverOnly = metrics.counter("serverOnlyCalls");
         retries = metrics.counter("serverRetries");
+        tcpSides = metrics.counter("tcpSides");
     }
 
     @Override
@@ -99,7 +105,12 @@ public class PairSides
             PairState fresh = new PairState();
             fresh.callTime = side.startTime;
             remember(fresh, side);
-            if (side.requestId.isEmpty()) {
+            if (side.tcp) {
+                // Counted from its own end, in the minute of its startTime (SPEC 3, TCP).
+                tcpSides.inc();
+                out.collect(CallEvent.tcp(side));
+                fresh.settle();
+            } else if (side.requestId.isEmpty()) {
                 // Never paired (SPEC 3): counted at once, remembered only to drop its redeliveries.
                 emitCall(CallEvent.oneSided(side), out);
                 fresh.settle();

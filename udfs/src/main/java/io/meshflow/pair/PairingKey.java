@@ -10,7 +10,8 @@ import org.apache.flink.api.java.tuple.Tuple3;
 /**
  * The pairing key of SPEC 3: (requestId, sourceServiceName, destServiceName). A side without a
  * requestId is never paired: it gets a key of its own report instead, so that only its redeliveries
- * meet it.
+ * meet it. A TCP side, never paired either, gets a key of everything that makes it the same report
+ * (SPEC 3, TCP): detect point, instances, startTime and endTime, with the services of the tuple.
  */
 public final class PairingKey implements KeySelector<Side, Tuple3<String, String, String>> {
     private static final long serialVersionUID = 1L;
@@ -20,6 +21,19 @@ public final class PairingKey implements KeySelector<Side, Tuple3<String, String
 
     @Override
     public Tuple3<String, String, String> getKey(Side side) {
+        if (side.tcp) {
+            String report =
+                    "\u0000t"
+                            + (side.client ? 'c' : 's')
+                            + side.startTime
+                            + '\u0000'
+                            + side.endTime
+                            + '\u0000'
+                            + side.sourceInstance
+                            + '\u0000'
+                            + side.destInstance;
+            return Tuple3.of(report, side.sourceService, side.destService);
+        }
         String requestId =
                 side.requestId.isEmpty()
                         ? "\u0000"
