@@ -211,17 +211,15 @@ class MeshflowPipelineITCase {
     void theSimulatedMeshLosesNoSide() throws Exception {
         MeshSimulator simulator = new MeshSimulator(42);
         List<SideBatch> input = new ArrayList<>();
-        for (long n = 0; n < 3000; n++) {
+        for (long n = 0; n < MeshSimulator.records(3000); n++) {
             input.add(
-                    Sides.DECODER.decode(simulator.request(n).toByteArray(), "generator/" + n, T0));
+                    Sides.DECODER.decode(simulator.record(n).toByteArray(), "generator/" + n, T0));
         }
 
         Collected out = Dataflow.run(input, JobSettings.from(new String[0], Map.of()));
 
         for (Table table : Table.values()) {
-            if (!isTcp(table)) {
-                assertThat(out.writes(table)).as(table.sqlName()).isNotEmpty();
-            }
+            assertThat(out.writes(table)).as(table.sqlName()).isNotEmpty();
         }
         long sides = 0, duplicates = 0, late = 0, paired = 0, clientOnly = 0, serverOnly = 0;
         for (MetricRecord row : out.table(Table.PIPELINE_STATS).values()) {
@@ -239,13 +237,28 @@ class MeshflowPipelineITCase {
                         .filter(row -> row.key.granularity == Granularity.DAY)
                         .mapToLong(row -> row.metrics.serverRetries)
                         .sum();
+        long tcpSides =
+                out.table(Table.TCP_SERVICE_EDGES).values().stream()
+                        .filter(row -> row.key.granularity == Granularity.DAY)
+                        .mapToLong(
+                                row ->
+                                        row.metrics.clientConnections
+                                                + row.metrics.serverConnections)
+                        .sum();
         assertThat(paired + clientOnly + serverOnly)
                 .as("one call per simulated request")
                 .isEqualTo(3000);
-        // Every side is counted: in a call (paired calls have two, retries one more), as duplicate
-        // or late.
+        // Every side is counted: in a call (paired calls have two, retries one more), as a TCP
+        // connection's side, as duplicate or late.
         assertThat(sides)
-                .isEqualTo(2 * paired + clientOnly + serverOnly + retries + duplicates + late);
+                .isEqualTo(
+                        2 * paired
+                                + clientOnly
+                                + serverOnly
+                                + retries
+                                + tcpSides
+                                + duplicates
+                                + late);
         assertThat(out.deadLetters()).isEmpty();
     }
 

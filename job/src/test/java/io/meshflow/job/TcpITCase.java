@@ -16,7 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,6 +42,7 @@ class TcpITCase {
                 "--input",
                 ScenarioFile.write(dir.resolve("tcp.bin"), TcpScenario.records()).toString());
         TcpScenario.assertTables(url);
+        assertTheTcpExampleQueriesFindRows(url);
     }
 
     @Test
@@ -70,6 +74,26 @@ class TcpITCase {
         assertThat(Rows.query(url, "SELECT origin FROM dead_letters ORDER BY origin"))
                 .extracting(r -> r.get("origin"))
                 .containsExactly(topic + "/0/10", topic + "/0/11");
+    }
+
+    /** sql/queries.sql's TCP example runs unchanged on both databases and finds the edges. */
+    private static void assertTheTcpExampleQueriesFindRows(String url) throws Exception {
+        StringBuilder sql = new StringBuilder();
+        for (String line : Files.readAllLines(Path.of("..", "sql", "queries.sql"))) {
+            if (!line.strip().startsWith("--")) {
+                sql.append(line).append('\n');
+            }
+        }
+        List<String> tcpQueries =
+                Arrays.stream(sql.toString().split(";")).filter(q -> q.contains("tcp_")).toList();
+        assertThat(tcpQueries).isNotEmpty();
+        for (String query : tcpQueries) {
+            // the day rows: app -> db (4311 bytes from the server end), app -> cache, unknown -> db
+            assertThat(Rows.query(url, query))
+                    .as(query)
+                    .extracting(r -> r.get("dest_service") + " " + r.get("bytes"))
+                    .containsExactly("db 4311", "cache 120", "db 30");
+        }
     }
 
     private static void run(String jdbcUrl, String... input) throws Exception {

@@ -9,8 +9,10 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 
 /**
- * The built-in traffic: {@link MeshSimulator}'s requests, serialized to the wire format and decoded
- * again like any other input, so the simulator exercises the same path as Kafka and files.
+ * The built-in traffic: {@link MeshSimulator}'s requests, with a TCP connection after every {@value
+ * MeshSimulator#REQUESTS_PER_CONNECTION} of them ({@link MeshSimulator#record}), serialized to the
+ * wire format and decoded again like any other input, so the simulator exercises the same path as
+ * Kafka and files.
  */
 public final class SimulatorSource {
     private SimulatorSource() {}
@@ -18,7 +20,9 @@ public final class SimulatorSource {
     public static DataGeneratorSource<SideBatch> create(
             long requests, long seed, RecordDecoder decoder) {
         return new DataGeneratorSource<>(
-                new Requests(seed, decoder), requests, TypeInformation.of(SideBatch.class));
+                new Requests(seed, decoder),
+                MeshSimulator.records(requests),
+                TypeInformation.of(SideBatch.class));
     }
 
     private static final class Requests implements GeneratorFunction<Long, SideBatch> {
@@ -33,7 +37,7 @@ public final class SimulatorSource {
 
         @Override
         public SideBatch map(Long n) {
-            byte[] payload = simulator.request(n).toByteArray();
+            byte[] payload = simulator.record(n).toByteArray();
             return decoder.decode(payload, "generator/" + n, System.currentTimeMillis());
         }
     }
