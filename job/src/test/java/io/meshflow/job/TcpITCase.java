@@ -6,6 +6,9 @@ import io.meshflow.job.testing.Postgres;
 import io.meshflow.job.testing.Rows;
 import io.meshflow.job.testing.ScenarioFile;
 import io.meshflow.job.testing.TcpScenario;
+import io.meshflow.sink.Dialect;
+import io.meshflow.sink.OutputTable;
+import io.meshflow.sink.OutputTables;
 
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -18,6 +21,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -45,9 +51,21 @@ class TcpITCase {
         assertTheTcpExampleQueriesFindRows(url);
     }
 
+    /** The database was made by a job from before TCP: the job adds the tcp_* tables. */
     @Test
     void tcpAndHttpFromOneFileIntoPostgres() throws Exception {
         String url = Postgres.newDatabase();
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
+            for (OutputTable<?> table : OutputTables.all()) {
+                if (!table.name().startsWith("tcp_")) {
+                    s.execute(table.createTable(Dialect.POSTGRES, false));
+                }
+            }
+        }
+        assertThat(Rows.query(url, "SELECT to_regclass('tcp_service_edges') AS t"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.get("t")).isNull());
         run(
                 url,
                 "--input",
