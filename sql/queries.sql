@@ -34,7 +34,20 @@ WHERE granularity = 'hour' AND status_5xx > 0
 ORDER BY status_5xx DESC
 LIMIT 20;
 
--- Is anything being lost? Every valid side is counted in a call, as a duplicate or as late.
+-- 4. TCP (databases, caches, brokers): bytes per edge and failed connections per day. Both ends may report
+--    one connection, so take the end that counted more bytes rather than their sum; failed connections
+--    are client sides with a proxy error code (the server end never saw them).
+SELECT bucket_start AS day, source_service, dest_service,
+       client_connections, server_connections, failed_connections,
+       CASE WHEN client_sent_bytes + client_received_bytes > server_sent_bytes + server_received_bytes
+            THEN client_sent_bytes + client_received_bytes
+            ELSE server_sent_bytes + server_received_bytes END AS bytes,
+       duration_sum_ms / (client_connections + server_connections) AS mean_lifetime_ms
+FROM tcp_service_edges
+WHERE granularity = 'day'
+ORDER BY bytes DESC;
+
+-- Is anything being lost? Every valid side is counted in a call, in the tcp_* tables, as a duplicate or as late.
 SELECT granularity, SUM(sides) AS sides, SUM(duplicate_sides) AS duplicates, SUM(late_sides) AS late,
        SUM(paired_calls) AS paired, SUM(client_only_calls) AS client_only, SUM(server_only_calls) AS server_only
 FROM pipeline_stats GROUP BY granularity;

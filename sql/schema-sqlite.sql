@@ -133,6 +133,46 @@ CREATE TABLE IF NOT EXISTS instance_edges (
     PRIMARY KEY (granularity, bucket_start, source_service, source_instance, dest_service, dest_instance)
 );
 
+-- TCP connections between services, each side counted from its own end in the bucket of its startTime (never paired).
+CREATE TABLE IF NOT EXISTS tcp_service_edges (
+    granularity TEXT NOT NULL, -- minute, hour or day
+    bucket_start TEXT NOT NULL, -- start of the bucket, UTC
+    source_service TEXT NOT NULL, -- the connecting end, 'unknown' for callers without a name
+    dest_service TEXT NOT NULL, -- the end connected to
+    client_connections INTEGER NOT NULL, -- TCP sides reported by the client end (the one that connected)
+    server_connections INTEGER NOT NULL, -- TCP sides reported by the server end
+    failed_connections INTEGER NOT NULL, -- client sides with an internalErrorCode
+    mtls_connections INTEGER NOT NULL, -- server sides with tlsMode mTLS
+    client_sent_bytes INTEGER NOT NULL,
+    client_received_bytes INTEGER NOT NULL,
+    server_sent_bytes INTEGER NOT NULL,
+    server_received_bytes INTEGER NOT NULL,
+    duration_sum_ms INTEGER NOT NULL, -- endTime - startTime over every side of the row
+    duration_max_ms INTEGER NOT NULL,
+    PRIMARY KEY (granularity, bucket_start, source_service, dest_service)
+);
+
+-- TCP connections between instances; sides where either instance is empty are left out.
+CREATE TABLE IF NOT EXISTS tcp_instance_edges (
+    granularity TEXT NOT NULL, -- minute, hour or day
+    bucket_start TEXT NOT NULL, -- start of the bucket, UTC
+    source_service TEXT NOT NULL, -- the connecting end, 'unknown' for callers without a name
+    source_instance TEXT NOT NULL, -- the connecting instance
+    dest_service TEXT NOT NULL, -- the end connected to
+    dest_instance TEXT NOT NULL, -- the instance connected to
+    client_connections INTEGER NOT NULL, -- TCP sides reported by the client end (the one that connected)
+    server_connections INTEGER NOT NULL, -- TCP sides reported by the server end
+    failed_connections INTEGER NOT NULL, -- client sides with an internalErrorCode
+    mtls_connections INTEGER NOT NULL, -- server sides with tlsMode mTLS
+    client_sent_bytes INTEGER NOT NULL,
+    client_received_bytes INTEGER NOT NULL,
+    server_sent_bytes INTEGER NOT NULL,
+    server_received_bytes INTEGER NOT NULL,
+    duration_sum_ms INTEGER NOT NULL, -- endTime - startTime over every side of the row
+    duration_max_ms INTEGER NOT NULL,
+    PRIMARY KEY (granularity, bucket_start, source_service, source_instance, dest_service, dest_instance)
+);
+
 -- Every service named in calls: mesh (reported a side), external (never reported one) or unknown (callers without a name).
 CREATE TABLE IF NOT EXISTS services (
     service TEXT NOT NULL, -- a service named in calls
@@ -142,7 +182,7 @@ CREATE TABLE IF NOT EXISTS services (
     PRIMARY KEY (service)
 );
 
--- What the job saw: sides (duplicates and late ones included) in the bucket of their own startTime, calls in the call's bucket.
+-- What the job saw: sides, HTTP and TCP (duplicates and late ones included) in the bucket of their own startTime, calls in the call's bucket.
 CREATE TABLE IF NOT EXISTS pipeline_stats (
     granularity TEXT NOT NULL, -- minute, hour or day
     bucket_start TEXT NOT NULL, -- start of the bucket, UTC
@@ -157,7 +197,7 @@ CREATE TABLE IF NOT EXISTS pipeline_stats (
     PRIMARY KEY (granularity, bucket_start)
 );
 
--- Input that could not be counted, kept whole: undecodable records, TCP batches, invalid and late sides.
+-- Input that could not be counted, kept whole: undecodable records, invalid and late sides.
 CREATE TABLE IF NOT EXISTS dead_letters (
     id TEXT NOT NULL, -- where the input was read: the same on a replay
     received_at TEXT NOT NULL,
@@ -168,4 +208,5 @@ CREATE TABLE IF NOT EXISTS dead_letters (
 );
 
 CREATE INDEX IF NOT EXISTS service_edges_by_bucket ON service_edges (granularity, bucket_start);
+CREATE INDEX IF NOT EXISTS tcp_service_edges_by_bucket ON tcp_service_edges (granularity, bucket_start);
 CREATE INDEX IF NOT EXISTS dead_letters_by_time ON dead_letters (received_at);

@@ -79,7 +79,7 @@ class KafkaITCase {
         assertThat(
                         Rows.query(
                                 url,
-                                "SELECT origin FROM dead_letters WHERE reason = 'tcp-not-supported'"))
+                                "SELECT origin FROM dead_letters WHERE reason = 'end-before-start'"))
                 .singleElement()
                 .satisfies(r -> assertThat(r.get("origin")).isEqualTo(topic + "/0/21"));
     }

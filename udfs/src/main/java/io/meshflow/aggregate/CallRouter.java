@@ -61,6 +61,26 @@ public final class CallRouter implements Serializable {
                     destInstance);
         }
 
+        default MetricsAccumulator tcpServiceEdges(
+                long minuteStart, String sourceService, String destService) {
+            return row(Table.TCP_SERVICE_EDGES, minuteStart, sourceService, destService, "", "");
+        }
+
+        default MetricsAccumulator tcpInstanceEdges(
+                long minuteStart,
+                String sourceService,
+                String sourceInstance,
+                String destService,
+                String destInstance) {
+            return row(
+                    Table.TCP_INSTANCE_EDGES,
+                    minuteStart,
+                    sourceService,
+                    sourceInstance,
+                    destService,
+                    destInstance);
+        }
+
         default MetricsAccumulator pipelineStats(long minuteStart) {
             return row(Table.PIPELINE_STATS, minuteStart, "", "", "", "");
         }
@@ -90,6 +110,7 @@ public final class CallRouter implements Serializable {
             }
             case IGNORED -> stats(rows, e.callTime).ignoredSpans++;
             case RETRY -> routeRetry(e, rows);
+            case TCP -> routeTcp(e, rows);
             default -> routeCall(e, rows);
         }
     }
@@ -146,6 +167,41 @@ public final class CallRouter implements Serializable {
         rows.services(minute, source).seen(e.callTime, sourceKind);
         rows.services(minute, e.destService)
                 .seen(e.callTime, serverReported ? ServiceKind.MESH : ServiceKind.EXTERNAL);
+    }
+
+    /**
+     * A TCP side (SPEC 3, TCP): counted once, from its own end, in the minute of its startTime; its
+     * reporter is a mesh service, the other end external when named, unknown when not.
+     */
+    private static void routeTcp(CallEvent e, Rows rows) {
+        long minute = minute(e.callTime);
+        countSides(e, rows);
+        String source = e.sourceService.isEmpty() ? UNKNOWN : e.sourceService;
+        rows.tcpServiceEdges(minute, source, e.destService)
+                .addConnection(
+                        e.tcpClient,
+                        e.tcpFailed,
+                        e.mtls,
+                        e.sentBytes,
+                        e.receivedBytes,
+                        e.durationMs);
+        if (!e.sourceInstance.isEmpty() && !e.destInstance.isEmpty()) {
+            rows.tcpInstanceEdges(minute, source, e.sourceInstance, e.destService, e.destInstance)
+                    .addConnection(
+                            e.tcpClient,
+                            e.tcpFailed,
+                            e.mtls,
+                            e.sentBytes,
+                            e.receivedBytes,
+                            e.durationMs);
+        }
+        ServiceKind sourceKind =
+                e.sourceService.isEmpty()
+                        ? ServiceKind.UNKNOWN
+                        : e.tcpClient ? ServiceKind.MESH : ServiceKind.EXTERNAL;
+        rows.services(minute, source).seen(e.callTime, sourceKind);
+        rows.services(minute, e.destService)
+                .seen(e.callTime, e.tcpClient ? ServiceKind.EXTERNAL : ServiceKind.MESH);
     }
 
     /** A server attempt beyond the first: the server did serve it, so node metrics count it. */

@@ -5,7 +5,8 @@ import io.meshflow.time.Granularity;
 /**
  * The key of one output row: table, granularity, bucket and up to four names, which per table are
  * service | service, instance | service, endpoint | source, dest | source, source instance, dest,
- * dest instance | service (services) | none (pipeline_stats). Unused names are empty strings.
+ * dest instance | service (services) | none (pipeline_stats); the tcp_* edges as the call edges.
+ * Unused names are empty strings.
  *
  * <p>Build keys with the factory of their table and read the names with the accessor of their
  * meaning ({@link #service()}, {@link #destInstance()}, ...). The fields {@code name1..name4} are
@@ -76,6 +77,29 @@ public final class MetricKey {
                 destInstance);
     }
 
+    public static MetricKey ofTcpServiceEdges(
+            Granularity g, long bucketStart, String sourceService, String destService) {
+        return new MetricKey(
+                Table.TCP_SERVICE_EDGES, g, bucketStart, sourceService, destService, "", "");
+    }
+
+    public static MetricKey ofTcpInstanceEdges(
+            Granularity g,
+            long bucketStart,
+            String sourceService,
+            String sourceInstance,
+            String destService,
+            String destInstance) {
+        return new MetricKey(
+                Table.TCP_INSTANCE_EDGES,
+                g,
+                bucketStart,
+                sourceService,
+                sourceInstance,
+                destService,
+                destInstance);
+    }
+
     public static MetricKey ofPipelineStats(Granularity g, long bucketStart) {
         return new MetricKey(Table.PIPELINE_STATS, g, bucketStart, "", "", "", "");
     }
@@ -113,15 +137,15 @@ public final class MetricKey {
 
     /** The calling service of an edge ({@code unknown} for callers without a name). */
     public String sourceService() {
-        if (table != Table.SERVICE_EDGES && table != Table.INSTANCE_EDGES) {
-            throw noSuchName("sourceService");
-        }
-        return name1;
+        return switch (table) {
+            case SERVICE_EDGES, INSTANCE_EDGES, TCP_SERVICE_EDGES, TCP_INSTANCE_EDGES -> name1;
+            default -> throw noSuchName("sourceService");
+        };
     }
 
     /** The calling instance of an instance_edges row. */
     public String sourceInstance() {
-        if (table != Table.INSTANCE_EDGES) {
+        if (table != Table.INSTANCE_EDGES && table != Table.TCP_INSTANCE_EDGES) {
             throw noSuchName("sourceInstance");
         }
         return name2;
@@ -130,15 +154,15 @@ public final class MetricKey {
     /** The called service of an edge. */
     public String destService() {
         return switch (table) {
-            case SERVICE_EDGES -> name2;
-            case INSTANCE_EDGES -> name3;
+            case SERVICE_EDGES, TCP_SERVICE_EDGES -> name2;
+            case INSTANCE_EDGES, TCP_INSTANCE_EDGES -> name3;
             default -> throw noSuchName("destService");
         };
     }
 
     /** The called instance of an instance_edges row. */
     public String destInstance() {
-        if (table != Table.INSTANCE_EDGES) {
+        if (table != Table.INSTANCE_EDGES && table != Table.TCP_INSTANCE_EDGES) {
             throw noSuchName("destInstance");
         }
         return name4;

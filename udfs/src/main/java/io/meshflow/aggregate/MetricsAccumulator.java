@@ -60,6 +60,18 @@ public final class MetricsAccumulator {
     /** Bit set of {@link ServiceKind} ordinals seen for the service. */
     public int kinds;
 
+    // tcp_service_edges and tcp_instance_edges: TCP sides, each counted from its own end.
+    public long clientConnections;
+    public long serverConnections;
+    public long failedConnections;
+    public long mtlsConnections;
+    public long clientSentBytes;
+    public long clientReceivedBytes;
+    public long serverSentBytes;
+    public long serverReceivedBytes;
+    public long durationSumMs;
+    public long durationMaxMs;
+
     /**
      * Counts one call as seen by one view; {@code apdexThresholdMs} is T of the destination
      * service.
@@ -87,6 +99,43 @@ public final class MetricsAccumulator {
             case 5 -> status5xx++;
             default -> statusOther++;
         }
+    }
+
+    /**
+     * Counts one TCP side: a connection as its client end (the one that connected) or its server
+     * end reported it.
+     */
+    public void addConnection(
+            boolean client,
+            boolean failed,
+            boolean mtls,
+            long sentBytes,
+            long receivedBytes,
+            long durationMs) {
+        if (client) {
+            clientConnections++;
+            clientSentBytes += sentBytes;
+            clientReceivedBytes += receivedBytes;
+            // SPEC 4: failed connections are client sides with an error code; the server end of
+            // a connection that never reached it reports nothing
+            if (failed) {
+                failedConnections++;
+            }
+        } else {
+            serverConnections++;
+            serverSentBytes += sentBytes;
+            serverReceivedBytes += receivedBytes;
+            if (mtls) {
+                mtlsConnections++;
+            }
+        }
+        durationSumMs += durationMs;
+        durationMaxMs = Math.max(durationMaxMs, durationMs);
+    }
+
+    /** Whether any TCP side was counted (the serializer writes the TCP counters only then). */
+    boolean hasConnections() {
+        return clientConnections != 0 || serverConnections != 0;
     }
 
     public void seen(long time, ServiceKind kind) {
@@ -129,6 +178,16 @@ public final class MetricsAccumulator {
         firstSeen = Math.min(firstSeen, other.firstSeen);
         lastSeen = Math.max(lastSeen, other.lastSeen);
         kinds |= other.kinds;
+        clientConnections += other.clientConnections;
+        serverConnections += other.serverConnections;
+        failedConnections += other.failedConnections;
+        mtlsConnections += other.mtlsConnections;
+        clientSentBytes += other.clientSentBytes;
+        clientReceivedBytes += other.clientReceivedBytes;
+        serverSentBytes += other.serverSentBytes;
+        serverReceivedBytes += other.serverReceivedBytes;
+        durationSumMs += other.durationSumMs;
+        durationMaxMs = Math.max(durationMaxMs, other.durationMaxMs);
     }
 
     public MetricsAccumulator copy() {

@@ -15,7 +15,9 @@ import java.nio.ByteBuffer;
 /**
  * Serializes {@link MetricsAccumulator} explicitly, histogram included, so it never falls back to
  * Kryo. Format version 1: the counters in declaration order, then the histogram in HdrHistogram's
- * own encoding.
+ * own encoding. A row with TCP counters marks {@code kinds} with {@link #WITH_CONNECTIONS} and has
+ * them after it; other rows are written exactly as before the TCP tables existed, so rows kept in
+ * state by an earlier version read back unchanged.
  */
 public final class MetricsAccumulatorSerializer extends TypeSerializer<MetricsAccumulator> {
     private static final long serialVersionUID = 1L;
@@ -24,6 +26,9 @@ public final class MetricsAccumulatorSerializer extends TypeSerializer<MetricsAc
 
     /** The version of the format written now; see {@link Snapshot}. */
     static final int FORMAT = 1;
+
+    /** A bit of the written {@code kinds} no service kind uses: the TCP counters follow it. */
+    private static final int WITH_CONNECTIONS = 1 << 30;
 
     @Override
     public boolean isImmutableType() {
@@ -93,7 +98,20 @@ public final class MetricsAccumulatorSerializer extends TypeSerializer<MetricsAc
         out.writeLong(a.ignoredSpans);
         out.writeLong(a.firstSeen);
         out.writeLong(a.lastSeen);
-        out.writeInt(a.kinds);
+        boolean connections = a.hasConnections();
+        out.writeInt(connections ? a.kinds | WITH_CONNECTIONS : a.kinds);
+        if (connections) {
+            out.writeLong(a.clientConnections);
+            out.writeLong(a.serverConnections);
+            out.writeLong(a.failedConnections);
+            out.writeLong(a.mtlsConnections);
+            out.writeLong(a.clientSentBytes);
+            out.writeLong(a.clientReceivedBytes);
+            out.writeLong(a.serverSentBytes);
+            out.writeLong(a.serverReceivedBytes);
+            out.writeLong(a.durationSumMs);
+            out.writeLong(a.durationMaxMs);
+        }
         if (a.latencies == null) {
             out.writeInt(-1);
         } else {
@@ -132,7 +150,20 @@ public final class MetricsAccumulatorSerializer extends TypeSerializer<MetricsAc
         a.ignoredSpans = in.readLong();
         a.firstSeen = in.readLong();
         a.lastSeen = in.readLong();
-        a.kinds = in.readInt();
+        int kinds = in.readInt();
+        a.kinds = kinds & ~WITH_CONNECTIONS;
+        if ((kinds & WITH_CONNECTIONS) != 0) {
+            a.clientConnections = in.readLong();
+            a.serverConnections = in.readLong();
+            a.failedConnections = in.readLong();
+            a.mtlsConnections = in.readLong();
+            a.clientSentBytes = in.readLong();
+            a.clientReceivedBytes = in.readLong();
+            a.serverSentBytes = in.readLong();
+            a.serverReceivedBytes = in.readLong();
+            a.durationSumMs = in.readLong();
+            a.durationMaxMs = in.readLong();
+        }
         int length = in.readInt();
         if (length >= 0) {
             byte[] bytes = new byte[length];

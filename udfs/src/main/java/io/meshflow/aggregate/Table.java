@@ -9,7 +9,10 @@ public enum Table {
     INSTANCE_EDGES("instance_edges", true),
     PIPELINE_STATS("pipeline_stats", true),
     /** One row per service, over all time: aggregated per minute and merged by the upsert. */
-    SERVICES("services", false);
+    SERVICES("services", false),
+    // TCP last: ordinals are part of a row key's hash, and keys already in state keep theirs
+    TCP_SERVICE_EDGES("tcp_service_edges", true),
+    TCP_INSTANCE_EDGES("tcp_instance_edges", true);
 
     private final String sqlName;
     private final boolean rolledUp;

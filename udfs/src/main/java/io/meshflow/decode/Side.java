@@ -51,6 +51,23 @@ public class Side {
      */
     public long spanId;
 
+    /**
+     * A TCP side (SPEC 3, TCP): one end's report of one connection, counted on its own in the tcp_*
+     * tables, never paired. The fields below are set only for TCP sides.
+     */
+    public boolean tcp;
+
+    /** ms since epoch, UTC: when the connection ended. */
+    public long endTime;
+
+    /** Bytes the reporting end sent and received on the connection. */
+    public long sentBytes;
+
+    public long receivedBytes;
+
+    /** The proxy's error code (e.g. Envoy's "UF"); empty when the connection did not fail. */
+    public String internalErrorCode = "";
+
     public Side() {}
 
     public Side copy() {
@@ -71,6 +88,11 @@ public class Side {
         c.late = late;
         c.keyedByRequestId = keyedByRequestId;
         c.spanId = spanId;
+        c.tcp = tcp;
+        c.endTime = endTime;
+        c.sentBytes = sentBytes;
+        c.receivedBytes = receivedBytes;
+        c.internalErrorCode = internalErrorCode;
         return c;
     }
 
@@ -83,7 +105,9 @@ public class Side {
                 && startTime == other.startTime
                 && sourceInstance.equals(other.sourceInstance)
                 && destInstance.equals(other.destInstance)
-                && spanId == other.spanId;
+                && spanId == other.spanId
+                && tcp == other.tcp
+                && endTime == other.endTime;
     }
 
     /**

@@ -19,8 +19,9 @@ import java.util.Map;
  * Serializes {@link Side}, the record every side crosses the pairing shuffle as (and pairing keeps
  * in state). Format version 1: strings as length-prefixed UTF-8, then the numbers and flags; a side
  * keyed by its request id alone (an OpenTelemetry span's, flag bit 8) has its span id after the
- * flags. A SkyWalking side is written exactly as before that flag existed, so sides kept in state
- * by an earlier version read back unchanged.
+ * flags. A TCP side (flag bit 16) has its end time, bytes and error code last. A SkyWalking HTTP
+ * side is written exactly as before these flags existed, so sides kept in state by an earlier
+ * version read back unchanged.
  */
 public final class SideSerializer extends TypeSerializer<Side> {
     private static final long serialVersionUID = 1L;
@@ -32,6 +33,12 @@ public final class SideSerializer extends TypeSerializer<Side> {
 
     /** The version of the format written now; see {@link Snapshot}. */
     static final int FORMAT = 1;
+
+    /**
+     * Flag bit: a TCP side; its end time, bytes sent and received and error code follow (after the
+     * span id, if any).
+     */
+    private static final int TCP = 16;
 
     @Override
     public boolean isImmutableType() {
@@ -91,9 +98,16 @@ public final class SideSerializer extends TypeSerializer<Side> {
                 (s.success ? 1 : 0)
                         | (s.client ? 2 : 0)
                         | (s.late ? 4 : 0)
-                        | (s.keyedByRequestId ? KEYED_BY_REQUEST_ID : 0));
+                        | (s.keyedByRequestId ? KEYED_BY_REQUEST_ID : 0)
+                        | (s.tcp ? TCP : 0));
         if (s.keyedByRequestId) {
             out.writeLong(s.spanId);
+        }
+        if (s.tcp) {
+            out.writeLong(s.endTime);
+            out.writeLong(s.sentBytes);
+            out.writeLong(s.receivedBytes);
+            writeString(s.internalErrorCode, out);
         }
     }
 
@@ -118,6 +132,13 @@ public final class SideSerializer extends TypeSerializer<Side> {
         s.keyedByRequestId = (flags & KEYED_BY_REQUEST_ID) != 0;
         if (s.keyedByRequestId) {
             s.spanId = in.readLong();
+        }
+        s.tcp = (flags & TCP) != 0;
+        if (s.tcp) {
+            s.endTime = in.readLong();
+            s.sentBytes = in.readLong();
+            s.receivedBytes = in.readLong();
+            s.internalErrorCode = readString(in);
         }
         return s;
     }

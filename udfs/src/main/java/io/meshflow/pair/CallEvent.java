@@ -21,7 +21,9 @@ public class CallEvent {
          * An OpenTelemetry span that is not a call between services (SPEC 1.3): counted in
          * pipeline_stats.ignored_spans only, in the minute of {@link #callTime}.
          */
-        IGNORED
+        IGNORED,
+        /** A TCP side: one end's report of one connection, counted in the tcp_* tables. */
+        TCP
     }
 
     public Kind kind;
@@ -64,6 +66,20 @@ public class CallEvent {
     public int clientLatency;
 
     public int serverLatency;
+
+    /** A TCP side's: reported by the client (source) end, else by the server end. */
+    public boolean tcpClient;
+
+    /** A TCP side's: the proxy gave an error code. */
+    public boolean tcpFailed;
+
+    /** A TCP side's bytes, as its reporting end counted them. */
+    public long sentBytes;
+
+    public long receivedBytes;
+
+    /** A TCP side's connection lifetime: endTime - startTime. */
+    public long durationMs;
 
     public CallEvent() {}
 
@@ -134,6 +150,30 @@ public class CallEvent {
         } else {
             e.serverStart = side.startTime;
         }
+        return e;
+    }
+
+    /** A TCP side, counted on its own in the minute of its startTime. */
+    public static CallEvent tcp(Side side) {
+        CallEvent e = new CallEvent();
+        e.kind = Kind.TCP;
+        e.callTime = side.startTime;
+        if (side.client) {
+            e.clientStart = side.startTime;
+        } else {
+            e.serverStart = side.startTime;
+        }
+        e.sourceService = side.sourceService;
+        e.sourceInstance = side.sourceInstance;
+        e.destService = side.destService;
+        e.destInstance = side.destInstance;
+        e.endpoint = "";
+        e.tcpClient = side.client;
+        e.tcpFailed = !side.internalErrorCode.isEmpty();
+        e.mtls = isMtls(side.tlsMode);
+        e.sentBytes = side.sentBytes;
+        e.receivedBytes = side.receivedBytes;
+        e.durationMs = side.endTime - side.startTime;
         return e;
     }
 

@@ -27,6 +27,10 @@ import org.apache.flink.util.Collector;
  * processing-time TTL, so a job resumed from a savepoint however long after finds every waiting
  * side and fingerprint intact.
  *
+ * <p>TCP sides (SPEC 3, TCP) are never paired: each is counted at once and its key (the whole
+ * report, {@link PairingKey}) remembered until its minute bucket is forgotten, so that its
+ * redeliveries are dropped, like a side without a request id.
+ *
  * <p>Late sides are found upstream, where they are read ({@link SplitBatches}), and arrive here
  * marked.
  */
@@ -48,6 +52,7 @@ public class PairSides
     private transient Counter clientOnly;
     private transient Counter serverOnly;
     private transient Counter retries;
+    private transient Counter tcpSides;
 
     public PairSides(Timing timing) {
         this.timing = timing;
@@ -71,6 +76,7 @@ public class PairSides
         clientOnly = metrics.counter("clientOnlyCalls");
         serverOnly = metrics.counter("serverOnlyCalls");
         retries = metrics.counter("serverRetries");
+        tcpSides = metrics.counter("tcpSides");
     }
 
     @Override
@@ -90,7 +96,12 @@ public class PairSides
             fresh.deadline =
                     timing.pairDeadline(side.startTime, ctx.timerService().currentWatermark());
             remember(fresh, side);
-            if (side.requestId.isEmpty()) {
+            if (side.tcp) {
+                // Counted from its own end, in the minute of its startTime (SPEC 3, TCP).
+                tcpSides.inc();
+                out.collect(CallEvent.tcp(side));
+                fresh.settle();
+            } else if (side.requestId.isEmpty()) {
                 // Never paired (SPEC 3): counted at once, remembered only to drop its redeliveries.
                 emitCall(CallEvent.oneSided(side), out);
                 fresh.settle();

@@ -16,6 +16,9 @@ import org.apache.flink.api.java.tuple.Tuple3;
  * two spans do not agree on the names. A span without a request id (a trace-root SERVER span) is
  * keyed by its own report, span id included, so that two roots of one instance in one ms do not
  * meet.
+ *
+ * <p>A TCP side, never paired either, gets a key of everything that makes it the same report (SPEC
+ * 3, TCP): detect point, instances, startTime and endTime, with the services of the tuple.
  */
 public final class PairingKey implements KeySelector<Side, Tuple3<String, String, String>> {
     private static final long serialVersionUID = 1L;
@@ -25,6 +28,19 @@ public final class PairingKey implements KeySelector<Side, Tuple3<String, String
 
     @Override
     public Tuple3<String, String, String> getKey(Side side) {
+        if (side.tcp) {
+            String report =
+                    "\u0000t"
+                            + (side.client ? 'c' : 's')
+                            + side.startTime
+                            + '\u0000'
+                            + side.endTime
+                            + '\u0000'
+                            + side.sourceInstance
+                            + '\u0000'
+                            + side.destInstance;
+            return Tuple3.of(report, side.sourceService, side.destService);
+        }
         if (side.keyedByRequestId) {
             return Tuple3.of(
                     side.requestId.isEmpty()

@@ -5,6 +5,8 @@ import io.meshflow.proto.HTTPServiceMeshMetric;
 import io.meshflow.proto.HTTPServiceMeshMetrics;
 import io.meshflow.proto.Protocol;
 import io.meshflow.proto.ServiceMeshMetrics;
+import io.meshflow.proto.TCPServiceMeshMetric;
+import io.meshflow.proto.TCPServiceMeshMetrics;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -20,6 +22,12 @@ import java.util.SplittableRandom;
  * external API, connection failures) and are client-only; some come from outside the mesh through
  * the ingress gateway and are server-only; about 1% are retried by the client's sidecar, so the
  * server reports two attempts; about 0.5% of reports are delivered twice.
+ *
+ * <p>Besides requests, services hold TCP connections ({@link #connection}): to a MySQL database and
+ * a Redis cache in the mesh (both ends report), to a database outside the mesh (only the client end
+ * reports), and from a batch job outside the mesh (only the server end reports). About 2% of
+ * connections fail before the server accepts them: only their client end reports, with Envoy's
+ * "UF". One connection is simulated for every {@value #REQUESTS_PER_CONNECTION} requests.
  */
 public final class MeshSimulator implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -32,11 +40,18 @@ public final class MeshSimulator implements Serializable {
     private static final double UNREACHED_RATE = 0.004;
     private static final double UNREPORTED_CALLER_RATE = 0.004;
 
+    /** Requests per TCP connection, in time and in the generator's output. */
+    public static final int REQUESTS_PER_CONNECTION = 10;
+
+    private static final double CONNECTION_FAILURE_RATE = 0.02;
+
     private final long seed;
     private final long startTime;
     private final long spacingMicros;
     private final List<Edge> edges = new ArrayList<>();
     private final double[] cumulativeWeights;
+    private final List<TcpEdge> tcpEdges = new ArrayList<>();
+    private final double[] tcpCumulativeWeights;
 
     /**
      * @param startTime event time of request 0, ms since epoch
@@ -57,6 +72,16 @@ public final class MeshSimulator implements Serializable {
         for (int i = 0; i < cumulativeWeights.length; i++) {
             cumulativeWeights[i] /= sum;
         }
+        defineTcp();
+        tcpCumulativeWeights = new double[tcpEdges.size()];
+        double tcpSum = 0;
+        for (int i = 0; i < tcpEdges.size(); i++) {
+            tcpSum += tcpEdges.get(i).weight;
+            tcpCumulativeWeights[i] = tcpSum;
+        }
+        for (int i = 0; i < tcpCumulativeWeights.length; i++) {
+            tcpCumulativeWeights[i] /= tcpSum;
+        }
     }
 
     /** 100 requests a second of event time from {@link #DEFAULT_START}. */
@@ -76,6 +101,19 @@ public final class MeshSimulator implements Serializable {
             double errorRate,
             Reach reach,
             boolean grpc)
+            implements Serializable {}
+
+    /** A TCP edge: who connects to whom, how long connections last and how much they carry. */
+    private record TcpEdge(
+            String source,
+            int sourceInstances,
+            String dest,
+            int destInstances,
+            double weight,
+            int medianDurationMs,
+            int medianRequestBytes,
+            int medianResponseBytes,
+            Reach reach)
             implements Serializable {}
 
     /** Which sidecars see calls along an edge. */
@@ -211,6 +249,25 @@ public final class MeshSimulator implements Serializable {
                 "GET:/profiles/{id}");
     }
 
+    private void defineTcp() {
+        tcpEdges.add(new TcpEdge("reviews", 3, "mysql", 1, 4, 40, 600, 12_000, Reach.BOTH));
+        tcpEdges.add(new TcpEdge("cart", 2, "redis", 1, 5, 3, 120, 900, Reach.BOTH));
+        tcpEdges.add(new TcpEdge("inventory", 2, "redis", 1, 2, 3, 100, 300, Reach.BOTH));
+        tcpEdges.add(
+                new TcpEdge(
+                        "user",
+                        2,
+                        "postgres.internal",
+                        0,
+                        2,
+                        25,
+                        400,
+                        5_000,
+                        Reach.CALLEE_OUTSIDE));
+        tcpEdges.add(
+                new TcpEdge("", 0, "mysql", 1, 1, 2_000, 50_000, 800_000, Reach.CALLER_OUTSIDE));
+    }
+
     private void edge(
             String source,
             int sourceInstances,
@@ -322,6 +379,98 @@ public final class MeshSimulator implements Serializable {
         return ServiceMeshMetrics.newBuilder()
                 .setHttpMetrics(HTTPServiceMeshMetrics.newBuilder().addAllMetrics(sides))
                 .build();
+    }
+
+    /**
+     * The reports of TCP connection {@code n}, as one message: its client and server sides, or the
+     * one side that saw it. Connection {@code n} starts about when request {@code n * }{@value
+     * #REQUESTS_PER_CONNECTION} does.
+     */
+    public ServiceMeshMetrics connection(long n) {
+        SplittableRandom random = new SplittableRandom(seed * 0xC2B2AE3D27D4EB4FL + n + 1);
+        TcpEdge edge = pickTcpEdge(random.nextDouble());
+        long spacing = spacingMicros * REQUESTS_PER_CONNECTION;
+        long start = startTime + (n * spacing + random.nextLong(Math.max(1, spacing))) / 1000;
+        boolean failed =
+                edge.reach != Reach.CALLER_OUTSIDE && random.nextDouble() < CONNECTION_FAILURE_RATE;
+        long duration =
+                failed
+                        ? 1 + random.nextInt(20)
+                        : Math.max(1, latency(edge.medianDurationMs, random));
+        long requestBytes = failed ? 0 : Math.max(1, latency(edge.medianRequestBytes, random));
+        long responseBytes = failed ? 0 : Math.max(1, latency(edge.medianResponseBytes, random));
+        String tls =
+                edge.reach == Reach.BOTH
+                        ? "mTLS"
+                        : edge.reach == Reach.CALLEE_OUTSIDE ? "TLS" : "NONE";
+        TCPServiceMeshMetric.Builder template =
+                TCPServiceMeshMetric.newBuilder()
+                        .setSourceServiceName(edge.source)
+                        .setSourceServiceInstance(
+                                instance(edge.source, edge.sourceInstances, random))
+                        .setDestServiceName(edge.dest)
+                        .setDestServiceInstance(instance(edge.dest, edge.destInstances, random))
+                        .setTlsMode(tls);
+
+        List<TCPServiceMeshMetric> sides = new ArrayList<>(3);
+        if (edge.reach != Reach.CALLER_OUTSIDE) {
+            sides.add(
+                    template.clone()
+                            .setDetectPoint(DetectPoint.client)
+                            .setStartTime(start)
+                            .setEndTime(start + duration)
+                            .setSentBytes(requestBytes)
+                            .setReceivedBytes(responseBytes)
+                            .setInternalErrorCode(failed ? "UF" : "")
+                            .build());
+        }
+        if (edge.reach != Reach.CALLEE_OUTSIDE && !failed) {
+            // the server end accepts a moment later and sees the same bytes the other way
+            sides.add(
+                    template.clone()
+                            .setDetectPoint(DetectPoint.server)
+                            .setStartTime(start + 1)
+                            .setEndTime(start + Math.max(1, duration - 1))
+                            .setSentBytes(responseBytes)
+                            .setReceivedBytes(requestBytes)
+                            .build());
+        }
+        if (random.nextDouble() < DUPLICATE_RATE) {
+            sides.add(sides.get(random.nextInt(sides.size())));
+        }
+        if (sides.size() > 1 && random.nextBoolean()) {
+            sides.add(sides.remove(0));
+        }
+        return ServiceMeshMetrics.newBuilder()
+                .setTcpMetrics(TCPServiceMeshMetrics.newBuilder().addAllMetrics(sides))
+                .build();
+    }
+
+    /**
+     * Record {@code i} of a simulated run with TCP traffic: requests, and after every {@value
+     * #REQUESTS_PER_CONNECTION} of them a connection. {@link #records} of them hold exactly the
+     * given number of requests.
+     */
+    public ServiceMeshMetrics record(long i) {
+        long block = i / (REQUESTS_PER_CONNECTION + 1);
+        long position = i % (REQUESTS_PER_CONNECTION + 1);
+        return position == REQUESTS_PER_CONNECTION
+                ? connection(block)
+                : request(block * REQUESTS_PER_CONNECTION + position);
+    }
+
+    /** How many of {@link #record}'s records hold {@code requests} requests. */
+    public static long records(long requests) {
+        return requests + requests / REQUESTS_PER_CONNECTION;
+    }
+
+    private TcpEdge pickTcpEdge(double u) {
+        for (int i = 0; i < tcpCumulativeWeights.length; i++) {
+            if (u < tcpCumulativeWeights[i]) {
+                return tcpEdges.get(i);
+            }
+        }
+        return tcpEdges.get(tcpEdges.size() - 1);
     }
 
     private static HTTPServiceMeshMetric server(

@@ -134,6 +134,69 @@ public final class OutputTables {
                     .values(bigint("paired_calls", r -> r.metrics.pairedCalls))
                     .build();
 
+    /** The columns of both tcp_* tables (SPEC 4): TCP sides, each counted from its own end. */
+    private static final List<Column<MetricRecord>> CONNECTIONS =
+            List.of(
+                    Column.<MetricRecord>bigint(
+                                    "client_connections", r -> r.metrics.clientConnections)
+                            .meaning(
+                                    "TCP sides reported by the client end (the one that connected)"),
+                    Column.<MetricRecord>bigint(
+                                    "server_connections", r -> r.metrics.serverConnections)
+                            .meaning("TCP sides reported by the server end"),
+                    Column.<MetricRecord>bigint(
+                                    "failed_connections", r -> r.metrics.failedConnections)
+                            .meaning("client sides with an internalErrorCode"),
+                    Column.<MetricRecord>bigint("mtls_connections", r -> r.metrics.mtlsConnections)
+                            .meaning("server sides with tlsMode mTLS"),
+                    bigint("client_sent_bytes", r -> r.metrics.clientSentBytes),
+                    bigint("client_received_bytes", r -> r.metrics.clientReceivedBytes),
+                    bigint("server_sent_bytes", r -> r.metrics.serverSentBytes),
+                    bigint("server_received_bytes", r -> r.metrics.serverReceivedBytes),
+                    Column.<MetricRecord>bigint("duration_sum_ms", r -> r.metrics.durationSumMs)
+                            .meaning("endTime - startTime over every side of the row"),
+                    bigint("duration_max_ms", r -> r.metrics.durationMaxMs));
+
+    public static final OutputTable<MetricRecord> TCP_SERVICE_EDGES =
+            OutputTable.<MetricRecord>named(
+                            "tcp_service_edges",
+                            "TCP connections between services, each side counted from its own end"
+                                    + " in the bucket of its startTime (never paired).")
+                    .key(
+                            GRANULARITY,
+                            BUCKET_START,
+                            Column.<MetricRecord>text("source_service", r -> r.key.sourceService())
+                                    .meaning(
+                                            "the connecting end, 'unknown' for callers without a"
+                                                    + " name"),
+                            Column.<MetricRecord>text("dest_service", r -> r.key.destService())
+                                    .meaning("the end connected to"))
+                    .values(CONNECTIONS)
+                    .index("tcp_service_edges_by_bucket", "granularity", "bucket_start")
+                    .build();
+
+    public static final OutputTable<MetricRecord> TCP_INSTANCE_EDGES =
+            OutputTable.<MetricRecord>named(
+                            "tcp_instance_edges",
+                            "TCP connections between instances; sides where either instance is"
+                                    + " empty are left out.")
+                    .key(
+                            GRANULARITY,
+                            BUCKET_START,
+                            Column.<MetricRecord>text("source_service", r -> r.key.sourceService())
+                                    .meaning(
+                                            "the connecting end, 'unknown' for callers without a"
+                                                    + " name"),
+                            Column.<MetricRecord>text(
+                                            "source_instance", r -> r.key.sourceInstance())
+                                    .meaning("the connecting instance"),
+                            Column.<MetricRecord>text("dest_service", r -> r.key.destService())
+                                    .meaning("the end connected to"),
+                            Column.<MetricRecord>text("dest_instance", r -> r.key.destInstance())
+                                    .meaning("the instance connected to"))
+                    .values(CONNECTIONS)
+                    .build();
+
     /**
      * One row per service over all time: each minute's row merges into it (the most telling kind,
      * the earliest first_seen, the latest last_seen).
@@ -170,8 +233,9 @@ public final class OutputTables {
     public static final OutputTable<MetricRecord> PIPELINE_STATS =
             OutputTable.<MetricRecord>named(
                             "pipeline_stats",
-                            "What the job saw: sides (duplicates and late ones included) in the"
-                                    + " bucket of their own startTime, calls in the call's bucket.")
+                            "What the job saw: sides, HTTP and TCP (duplicates and late ones"
+                                    + " included) in the bucket of their own startTime, calls in"
+                                    + " the call's bucket.")
                     .key(GRANULARITY, BUCKET_START)
                     .values(
                             bigint("sides", r -> r.metrics.sides),
@@ -194,8 +258,8 @@ public final class OutputTables {
     public static final OutputTable<DeadLetter> DEAD_LETTERS =
             OutputTable.<DeadLetter>named(
                             "dead_letters",
-                            "Input that could not be counted, kept whole: undecodable records, TCP"
-                                    + " batches, invalid and late sides.")
+                            "Input that could not be counted, kept whole: undecodable records,"
+                                    + " invalid and late sides.")
                     .key(
                             Column.<DeadLetter>text("id", d -> d.id)
                                     .meaning("where the input was read: the same on a replay"))
@@ -218,6 +282,8 @@ public final class OutputTables {
             case INSTANCE_EDGES -> INSTANCE_EDGES;
             case PIPELINE_STATS -> PIPELINE_STATS;
             case SERVICES -> SERVICES;
+            case TCP_SERVICE_EDGES -> TCP_SERVICE_EDGES;
+            case TCP_INSTANCE_EDGES -> TCP_INSTANCE_EDGES;
         };
     }
 
@@ -229,6 +295,8 @@ public final class OutputTables {
                 ENDPOINT_METRICS,
                 SERVICE_EDGES,
                 INSTANCE_EDGES,
+                TCP_SERVICE_EDGES,
+                TCP_INSTANCE_EDGES,
                 SERVICES,
                 PIPELINE_STATS,
                 DEAD_LETTERS);

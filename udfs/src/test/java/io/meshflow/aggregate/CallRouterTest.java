@@ -12,6 +12,7 @@ import java.util.Map;
 import static io.meshflow.testing.Sides.T0;
 import static io.meshflow.testing.Sides.client;
 import static io.meshflow.testing.Sides.server;
+import static io.meshflow.testing.Sides.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -390,6 +391,95 @@ class CallRouterTest {
         assertThat(edge.serverOnlyCalls).isEqualTo(2);
         assertThat(edge.pairedCalls).isEqualTo(1);
         assertThat(row(pipelineStats(T0)).sides).isEqualTo(4);
+    }
+
+    @Test
+    void aTcpClientSideCountsFromItsOwnEndInTheTcpTablesOnly() {
+        route(CallEvent.tcp(tcp(true, "app", "db").at(T0 + 61_000).failed("UF").build()));
+
+        assertThat(rows.keySet())
+                .containsExactlyInAnyOrder(
+                        tcpServiceEdges(NEXT_MINUTE, "app", "db"),
+                        tcpInstanceEdges(NEXT_MINUTE, "app", "app-1", "db", "db-1"),
+                        pipelineStats(NEXT_MINUTE),
+                        services(NEXT_MINUTE, "app"),
+                        services(NEXT_MINUTE, "db"));
+        for (MetricKey key :
+                new MetricKey[] {
+                    tcpServiceEdges(NEXT_MINUTE, "app", "db"),
+                    tcpInstanceEdges(NEXT_MINUTE, "app", "app-1", "db", "db-1")
+                }) {
+            MetricsAccumulator edge = row(key);
+            assertThat(edge.clientConnections).isEqualTo(1);
+            assertThat(edge.serverConnections).isZero();
+            assertThat(edge.failedConnections).isEqualTo(1);
+            assertThat(edge.mtlsConnections).as("mTLS counts from the server end").isZero();
+            assertThat(edge.clientSentBytes).isEqualTo(100);
+            assertThat(edge.clientReceivedBytes).isEqualTo(2_000);
+            assertThat(edge.serverSentBytes + edge.serverReceivedBytes).isZero();
+            assertThat(edge.durationSumMs).isEqualTo(250);
+            assertThat(edge.durationMaxMs).isEqualTo(250);
+            assertThat(edge.calls).as("no HTTP call").isZero();
+        }
+        assertThat(row(pipelineStats(NEXT_MINUTE)).sides).isEqualTo(1);
+        assertThat(row(pipelineStats(NEXT_MINUTE)).clientOnlyCalls).isZero();
+        assertThat(row(services(NEXT_MINUTE, "app")).kind()).isEqualTo(ServiceKind.MESH);
+        assertThat(row(services(NEXT_MINUTE, "db")).kind()).isEqualTo(ServiceKind.EXTERNAL);
+    }
+
+    @Test
+    void aTcpServerSideOfAnUnnamedCallerCountsUnderUnknownWithoutInstanceEdge() {
+        route(CallEvent.tcp(tcp(false, "", "db").at(T0 + 1_000).endingAt(T0 + 5_000).build()));
+
+        assertThat(rows.keySet())
+                .containsExactlyInAnyOrder(
+                        tcpServiceEdges(T0, "unknown", "db"),
+                        pipelineStats(T0),
+                        services(T0, "unknown"),
+                        services(T0, "db"));
+        MetricsAccumulator edge = row(tcpServiceEdges(T0, "unknown", "db"));
+        assertThat(edge.serverConnections).isEqualTo(1);
+        assertThat(edge.clientConnections + edge.failedConnections).isZero();
+        assertThat(edge.mtlsConnections).isEqualTo(1);
+        assertThat(edge.serverSentBytes).isEqualTo(100);
+        assertThat(edge.serverReceivedBytes).isEqualTo(2_000);
+        assertThat(edge.durationSumMs).isEqualTo(4_000);
+        assertThat(row(services(T0, "unknown")).kind()).isEqualTo(ServiceKind.UNKNOWN);
+        assertThat(row(services(T0, "db")).kind()).isEqualTo(ServiceKind.MESH);
+    }
+
+    @Test
+    void tcpSidesOfTheSameEdgeAddUpAndKeepTheLongestLifetime() {
+        route(CallEvent.tcp(tcp(true, "app", "db").at(T0 + 1_000).build()));
+        route(CallEvent.tcp(tcp(true, "app", "db").at(T0 + 2_000).endingAt(T0 + 9_000).build()));
+        route(CallEvent.tcp(tcp(false, "app", "db").at(T0 + 3_000).build()));
+
+        MetricsAccumulator edge = row(tcpServiceEdges(T0, "app", "db"));
+        assertThat(edge.clientConnections).isEqualTo(2);
+        assertThat(edge.serverConnections).isEqualTo(1);
+        assertThat(edge.clientSentBytes).isEqualTo(200);
+        assertThat(edge.durationSumMs).isEqualTo(250 + 7_000 + 250);
+        assertThat(edge.durationMaxMs).isEqualTo(7_000);
+        assertThat(row(pipelineStats(T0)).sides).isEqualTo(3);
+    }
+
+    private static MetricKey tcpServiceEdges(long minute, String source, String dest) {
+        return MetricKey.ofTcpServiceEdges(Granularity.MINUTE, minute, source, dest);
+    }
+
+    private static MetricKey tcpInstanceEdges(
+            long minute,
+            String sourceService,
+            String sourceInstance,
+            String destService,
+            String destInstance) {
+        return MetricKey.ofTcpInstanceEdges(
+                Granularity.MINUTE,
+                minute,
+                sourceService,
+                sourceInstance,
+                destService,
+                destInstance);
     }
 
     private void route(CallEvent event) {

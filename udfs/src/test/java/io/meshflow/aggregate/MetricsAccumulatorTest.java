@@ -130,6 +130,8 @@ class MetricsAccumulatorTest {
         acc.endpointOverflowCalls = 12;
         acc.ignoredSpans = 13;
         acc.seen(1_000, ServiceKind.EXTERNAL);
+        acc.addConnection(true, true, false, 12, 13, 14);
+        acc.addConnection(false, false, true, 15, 16, 17);
 
         DataOutputSerializer out = new DataOutputSerializer(256);
         MetricsAccumulatorSerializer.INSTANCE.serialize(acc, out);
@@ -143,6 +145,28 @@ class MetricsAccumulatorTest {
                 .isEqualTo(acc);
         back.addCall(100_000, true, 200, 500);
         assertThat(back.latencyMaxMs).as("a restored histogram still grows").isEqualTo(100_000);
+    }
+
+    @Test
+    void aRowWithoutConnectionsIsWrittenAsBeforeTheTcpCountersExisted() throws Exception {
+        MetricsAccumulator acc = new MetricsAccumulator();
+        acc.seen(1_000, ServiceKind.MESH);
+        DataOutputSerializer withoutTcp = new DataOutputSerializer(256);
+        MetricsAccumulatorSerializer.INSTANCE.serialize(acc, withoutTcp);
+
+        acc.addConnection(true, false, false, 1, 2, 3);
+        DataOutputSerializer withTcp = new DataOutputSerializer(256);
+        MetricsAccumulatorSerializer.INSTANCE.serialize(acc, withTcp);
+
+        // 23 longs, then kinds, then the histogram's length (-1: none)
+        assertThat(withoutTcp.length()).isEqualTo(23 * 8 + 4 + 4);
+        assertThat(withTcp.length()).isEqualTo(withoutTcp.length() + 10 * 8);
+        MetricsAccumulator back =
+                MetricsAccumulatorSerializer.INSTANCE.deserialize(
+                        new DataInputDeserializer(withTcp.getCopyOfBuffer()));
+        assertThat(back.kind()).isEqualTo(ServiceKind.MESH);
+        assertThat(back.clientConnections).isEqualTo(1);
+        assertThat(back.durationMaxMs).isEqualTo(3);
     }
 
     @Test

@@ -48,6 +48,15 @@ class SideSerializerTest {
     }
 
     @Test
+    void aTcpSideSurvivesTheRoundTripWithItsBytesAndErrorCode() throws IOException {
+        Side side = Sides.tcp(true, "app", "db").failed("UF").build();
+        side.index = 4;
+        assertThat(side.tcp).isTrue();
+        assertThat(read(write(side))).usingRecursiveComparison().isEqualTo(side);
+        assertThat(side.copy()).usingRecursiveComparison().isEqualTo(side);
+    }
+
+    @Test
     void aSkyWalkingSideIsWrittenAsBeforeSpansExisted() throws IOException {
         Side side = Sides.client("r1", "A", "B").build();
         side.index = 2;

@@ -20,6 +20,7 @@ import java.util.List;
 import static io.meshflow.testing.Sides.T0;
 import static io.meshflow.testing.Sides.client;
 import static io.meshflow.testing.Sides.server;
+import static io.meshflow.testing.Sides.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -379,6 +380,20 @@ class PairSidesTest {
     }
 
     @Test
+    void eachTcpSideCountsAtOnceFromItsOwnEndAndIsNeverPaired() throws Exception {
+        send(tcp(true, "app", "db").at(T0 + 1000).failed("UF"));
+        send(tcp(false, "app", "db").at(T0 + 1000));
+
+        assertThat(events())
+                .extracting(e -> e.kind, e -> e.tcpClient, e -> e.tcpFailed, e -> e.callTime)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Kind.TCP, true, true, T0 + 1000),
+                        org.assertj.core.groups.Tuple.tuple(Kind.TCP, false, false, T0 + 1000));
+        assertThat(events()).allSatisfy(e -> assertThat(e.durationMs).isEqualTo(250));
+        assertEverythingCleared();
+    }
+
+    @Test
     void aSpansRetryTakesItsSourceFromTheSettledCallsClient() throws Exception {
         send(clientSpan("t1-c1", 0xc1).at(T0 + 59_000).latency(250));
         send(serverSpan("t1-c1", 0x51).at(T0 + 59_001).latency(100).code(503));
@@ -401,6 +416,45 @@ class PairSidesTest {
     }
 
     @Test
+    void aTcpRedeliveryIsDroppedAndCountedUntilItsBucketIsForgotten() throws Exception {
+        send(tcp(true, "app", "db").at(T0 + 1000));
+        harness.processWatermark(T0 + 30_000);
+        // the same report again: detect point, services, instances, startTime and endTime
+        send(tcp(true, "app", "db").at(T0 + 1000));
+
+        assertThat(events()).extracting(e -> e.kind).containsExactly(Kind.TCP, Kind.DUPLICATE);
+        assertThat(events().get(1).clientStart).isEqualTo(T0 + 1000);
+    }
+
+    @Test
+    void tcpSidesThatDifferInAnyPartOfTheReportAreEachCounted() throws Exception {
+        send(tcp(true, "app", "db").at(T0 + 1000));
+        send(tcp(true, "app", "db").at(T0 + 1000).endingAt(T0 + 9000));
+        send(tcp(true, "app", "db").at(T0 + 1001));
+        send(tcp(true, "app", "db").at(T0 + 1000).instances("app-2", "db-1"));
+        send(tcp(true, "app", "db").at(T0 + 1000).instances("app-1", "db-2"));
+        send(tcp(false, "app", "db").at(T0 + 1000));
+        send(tcp(true, "app", "cache").at(T0 + 1000));
+        send(tcp(true, "web", "db").at(T0 + 1000));
+        // the same report as an HTTP side without request id: not the same side
+        send(client("", "app", "db").at(T0 + 1000));
+
+        assertThat(events())
+                .extracting(e -> e.kind)
+                .containsExactly(
+                        Kind.TCP,
+                        Kind.TCP,
+                        Kind.TCP,
+                        Kind.TCP,
+                        Kind.TCP,
+                        Kind.TCP,
+                        Kind.TCP,
+                        Kind.TCP,
+                        Kind.CLIENT_ONLY);
+        assertEverythingCleared();
+    }
+
+    @Test
     void aFloodOfNeverPairedSidesLeavesNoStateOnceItsBucketsAreForgotten() throws Exception {
         // 20,000 sides whose partners never come, all in one minute.
         int flood = 20_000;
@@ -418,6 +472,22 @@ class PairSidesTest {
                 .isEqualTo(flood);
 
         harness.processWatermark(TIMING.callForgetTime(lastCall));
+        assertThat(harness.numKeyedStateEntries()).as("keyed state left").isZero();
+        assertThat(harness.numEventTimeTimers()).as("timers left").isZero();
+    }
+
+    @Test
+    void aTcpSideKeepsOneStateAndOneTimerUntilItsBucketIsForgottenThenNothing() throws Exception {
+        send(tcp(true, "app", "db").at(T0 + 1000));
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+        harness.processWatermark(TIMING.callForgetTime(T0 + 1000) - 1);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        send(tcp(true, "app", "db").at(T0 + 1000));
+        assertThat(events()).extracting(e -> e.kind).containsExactly(Kind.TCP, Kind.DUPLICATE);
+
+        harness.processWatermark(TIMING.callForgetTime(T0 + 1000));
         assertThat(harness.numKeyedStateEntries()).as("keyed state left").isZero();
         assertThat(harness.numEventTimeTimers()).as("timers left").isZero();
     }
@@ -464,6 +534,23 @@ class PairSidesTest {
     /** A SERVER span's side as SpanDecoder makes it: B-1 served it, its caller unnamed. */
     private static Sides serverSpan(String requestId, long spanId) {
         return server(requestId, "", "B").instances("", "B-1").spanId(spanId);
+    }
+
+    @Test
+    void aTcpSideMarkedLateIsCountedAsLateAndTouchesNoState() throws Exception {
+        Side late = tcp(false, "app", "db").at(T0 + 1000).build();
+        late.late = true;
+        harness.processElement(late, late.startTime);
+
+        assertThat(events())
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.kind).isEqualTo(Kind.LATE);
+                            assertThat(e.serverStart).isEqualTo(T0 + 1000);
+                        });
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     private void send(Sides side) throws Exception {

@@ -241,4 +241,62 @@ class MeshSimulatorTest {
             assertThat(batch.eventTime).as("request %s", n).isBetween(start, start + 1);
         }
     }
+
+    @Test
+    void connectionsAreRepeatableAndGiveEveryKindOfTcpSide() {
+        MeshSimulator a = new MeshSimulator(SEED);
+        MeshSimulator b = new MeshSimulator(SEED);
+        int clientOnly = 0, serverOnly = 0, bothEnds = 0, failed = 0, sides = 0;
+        Set<String> edges = new TreeSet<>();
+        long previousStart = 0;
+        for (long n = 0; n < 5_000; n++) {
+            ServiceMeshMetrics message = a.connection(n);
+            assertThat(b.connection(n)).isEqualTo(message);
+            SideBatch batch = Sides.DECODER.decode(message.toByteArray(), "generator/" + n, 0);
+            assertThat(batch.deadLetters).as("connection %s", n).isEmpty();
+            assertThat(batch.sides).isNotEmpty().allSatisfy(s -> assertThat(s.tcp).isTrue());
+            sides += batch.sides.length;
+            boolean client = false, server = false;
+            for (Side side : batch.sides) {
+                client |= side.client;
+                server |= !side.client;
+                failed += side.client && !side.internalErrorCode.isEmpty() ? 1 : 0;
+                assertThat(side.endTime).isGreaterThanOrEqualTo(side.startTime);
+                edges.add(side.sourceService + " -> " + side.destService);
+            }
+            if (client && server) {
+                bothEnds++;
+            } else if (client) {
+                clientOnly++;
+            } else {
+                serverOnly++;
+            }
+            assertThat(batch.eventTime).isGreaterThan(previousStart - 100);
+            previousStart = batch.eventTime;
+        }
+        assertThat(edges)
+                .containsExactly(
+                        " -> mysql",
+                        "cart -> redis",
+                        "inventory -> redis",
+                        "reviews -> mysql",
+                        "user -> postgres.internal");
+        assertThat(bothEnds).isBetween(3_000, 4_000);
+        assertThat(clientOnly).isBetween(700, 1_200);
+        assertThat(serverOnly).isBetween(250, 450);
+        assertThat(failed).as("about 2% fail").isBetween(50, 150);
+        assertThat(sides).isGreaterThan(5_000 + bothEnds - 1);
+    }
+
+    @Test
+    void recordsInterleaveAConnectionAfterEveryTenRequests() {
+        MeshSimulator simulator = new MeshSimulator(SEED);
+        assertThat(MeshSimulator.records(300)).isEqualTo(330);
+        assertThat(MeshSimulator.records(305)).isEqualTo(335);
+        assertThat(simulator.record(0)).isEqualTo(messages.get(0));
+        assertThat(simulator.record(9)).isEqualTo(messages.get(9));
+        assertThat(simulator.record(10)).isEqualTo(simulator.connection(0));
+        assertThat(simulator.record(11)).isEqualTo(messages.get(10));
+        assertThat(simulator.record(334)).isEqualTo(messages.get(304));
+    }
 }

@@ -173,6 +173,17 @@ public abstract class OutputTablesRoundTrip {
                             NAMES.get("dest_instance"));
             case PIPELINE_STATS -> MetricKey.ofPipelineStats(g, T0);
             case SERVICES -> MetricKey.ofServices(g, T0, NAMES.get("service"));
+            case TCP_SERVICE_EDGES ->
+                    MetricKey.ofTcpServiceEdges(
+                            g, T0, NAMES.get("source_service"), NAMES.get("dest_service"));
+            case TCP_INSTANCE_EDGES ->
+                    MetricKey.ofTcpInstanceEdges(
+                            g,
+                            T0,
+                            NAMES.get("source_service"),
+                            NAMES.get("source_instance"),
+                            NAMES.get("dest_service"),
+                            NAMES.get("dest_instance"));
         };
     }
 
@@ -197,6 +208,16 @@ public abstract class OutputTablesRoundTrip {
         m.ignoredSpans = 23;
         m.seen(T0 + 1_000, ServiceKind.EXTERNAL);
         m.seen(T0 + 3_661_000, ServiceKind.MESH);
+        m.clientConnections = 19;
+        m.serverConnections = 23;
+        m.failedConnections = 29;
+        m.mtlsConnections = 31;
+        m.clientSentBytes = 5_000_000_037L;
+        m.clientReceivedBytes = 41;
+        m.serverSentBytes = 43;
+        m.serverReceivedBytes = 47;
+        m.durationSumMs = 53;
+        m.durationMaxMs = 59;
         return m;
     }
 
@@ -239,6 +260,16 @@ public abstract class OutputTablesRoundTrip {
         v.put("kind", "mesh");
         v.put("first_seen", "2026-01-01 10:00:01");
         v.put("last_seen", "2026-01-01 11:01:01");
+        v.put("client_connections", 19L);
+        v.put("server_connections", 23L);
+        v.put("failed_connections", 29L);
+        v.put("mtls_connections", 31L);
+        v.put("client_sent_bytes", 5_000_000_037L);
+        v.put("client_received_bytes", 41L);
+        v.put("server_sent_bytes", 43L);
+        v.put("server_received_bytes", 47L);
+        v.put("duration_sum_ms", 53L);
+        v.put("duration_max_ms", 59L);
         assertThat(v).as("an expectation for " + column).containsKey(column);
         return v.get(column);
     }

@@ -44,7 +44,40 @@ public final class Sides {
         return new Sides(false, requestId, source, dest);
     }
 
+    /**
+     * A TCP side of a connection from {@code source} to {@code dest}, reported by its client end
+     * (the one that connected) or its server end; it lasts 250 ms.
+     */
+    public static Sides tcp(boolean client, String source, String dest) {
+        Sides s = new Sides(client, "", source, dest);
+        s.side.tcp = true;
+        s.side.endpoint = "";
+        s.side.latency = 0;
+        s.side.responseCode = 0;
+        s.side.endTime = s.side.startTime + 250;
+        s.side.sentBytes = 100;
+        s.side.receivedBytes = 2_000;
+        return s;
+    }
+
+    /** A TCP side's end time. */
+    public Sides endingAt(long endTime) {
+        side.endTime = endTime;
+        return this;
+    }
+
+    /** A TCP side the proxy gave an error code. */
+    public Sides failed(String internalErrorCode) {
+        side.internalErrorCode = internalErrorCode;
+        side.success = false;
+        return this;
+    }
+
+    /** Its start time; a TCP side keeps its lifetime. */
     public Sides at(long startTime) {
+        if (side.tcp) {
+            side.endTime += startTime - side.startTime;
+        }
         side.startTime = startTime;
         return this;
     }
@@ -99,6 +132,11 @@ public final class Sides {
         copy.success = side.success;
         copy.keyedByRequestId = side.keyedByRequestId;
         copy.spanId = side.spanId;
+        copy.tcp = side.tcp;
+        copy.endTime = side.endTime;
+        copy.sentBytes = side.sentBytes;
+        copy.receivedBytes = side.receivedBytes;
+        copy.internalErrorCode = side.internalErrorCode;
         return copy;
     }
 }

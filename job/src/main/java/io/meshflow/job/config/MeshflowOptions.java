@@ -65,7 +65,8 @@ public final class MeshflowOptions {
                     .defaultValue(100_000L)
                     .withDescription(
                             "With neither --input nor --kafka.bootstrap-servers: simulate this"
-                                    + " many requests, then end.");
+                                    + " many requests (and a TCP connection for every ten), then"
+                                    + " end.");
     public static final ConfigOption<Long> GENERATOR_SEED =
             key("generator.seed")
                     .longType()

@@ -73,6 +73,34 @@ public final class Summary {
                                     s,
                                     "SELECT COALESCE(SUM(late_sides), 0) FROM pipeline_stats WHERE granularity = 'day'")
                             + ")");
+            // Both ends may report one connection: per row the end that saw more bytes, as the
+            // graph does, rather than their sum.
+            out.println(
+                    "  tcp edges:    "
+                            + one(
+                                    s,
+                                    "SELECT COUNT(*) FROM (SELECT DISTINCT source_service,"
+                                            + " dest_service FROM tcp_service_edges WHERE granularity = 'day') e")
+                            + " ("
+                            + one(
+                                    s,
+                                    "SELECT COALESCE(SUM(client_connections + server_connections), 0)"
+                                            + " FROM tcp_service_edges WHERE granularity = 'day'")
+                            + " connection sides, "
+                            + one(
+                                    s,
+                                    "SELECT COALESCE(SUM(failed_connections), 0) FROM tcp_service_edges"
+                                            + " WHERE granularity = 'day'")
+                            + " failed)");
+            out.println(
+                    "  tcp bytes:    "
+                            + one(
+                                    s,
+                                    "SELECT COALESCE(SUM("
+                                            + settings.dialect.greatest(
+                                                    "client_sent_bytes + client_received_bytes",
+                                                    "server_sent_bytes + server_received_bytes")
+                                            + "), 0) FROM tcp_service_edges WHERE granularity = 'day'"));
             out.println("  dead letters: " + one(s, "SELECT COUNT(*) FROM dead_letters"));
             boolean defaultDatabase =
                     settings.jdbcUrl.equals(MeshflowOptions.JDBC_URL.defaultValue());

@@ -11,8 +11,10 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 
 /**
- * The built-in traffic: {@link MeshSimulator}'s requests, serialized to the wire format and decoded
- * again like any other input, so the simulator exercises the same path as Kafka and files.
+ * The built-in traffic: {@link MeshSimulator}'s requests, with a TCP connection after every {@value
+ * MeshSimulator#REQUESTS_PER_CONNECTION} of them ({@link MeshSimulator#record}; OTLP spans carry
+ * the requests only), serialized to the wire format and decoded again like any other input, so the
+ * simulator exercises the same path as Kafka and files.
  */
 public final class SimulatorSource {
     private SimulatorSource() {}
@@ -24,7 +26,10 @@ public final class SimulatorSource {
     public static DataGeneratorSource<SideBatch> create(
             long requests, long seed, InputFormat format, RecordDecoder decoder) {
         return new DataGeneratorSource<>(
-                new Requests(seed, format, decoder), requests, TypeInformation.of(SideBatch.class));
+                new Requests(seed, format, decoder),
+                // spans carry HTTP requests only; SkyWalking's format their TCP connections too
+                format == InputFormat.otlp ? requests : MeshSimulator.records(requests),
+                TypeInformation.of(SideBatch.class));
     }
 
     private static final class Requests implements GeneratorFunction<Long, SideBatch> {
@@ -44,7 +49,7 @@ public final class SimulatorSource {
             byte[] payload =
                     format == InputFormat.otlp
                             ? SpanRendering.request(simulator.request(n)).toByteArray()
-                            : simulator.request(n).toByteArray();
+                            : simulator.record(n).toByteArray();
             return decoder.decode(payload, "generator/" + n, System.currentTimeMillis());
         }
     }

@@ -29,11 +29,17 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         long sides = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
         Path dir = Path.of(args.length > 1 ? args[1] : "bench-out");
+        // http (the default), tcp or mixed: see SimulateToFile
+        String traffic = args.length > 2 ? args[2] : "http";
         Files.createDirectories(dir);
-        Path input = dir.resolve("sides-" + sides + ".bin");
+        Path input =
+                dir.resolve(
+                        traffic.equals("http")
+                                ? "sides-" + sides + ".bin"
+                                : traffic + "-sides-" + sides + ".bin");
         if (!Files.exists(input)) {
             long start = System.nanoTime();
-            SimulateToFile.write(input, sides, 42, 1000);
+            SimulateToFile.write(input, sides, 42, 1000, traffic);
             System.out.printf(
                     "made %s: %d sides, %.1f MB, in %.1f s%n",
                     input, sides, Files.size(input) / 1e6, (System.nanoTime() - start) / 1e9);

@@ -3,6 +3,7 @@ package io.meshflow.job.tools;
 import io.meshflow.job.config.MeshflowOptions.InputFormat;
 import io.meshflow.proto.HTTPServiceMeshMetric;
 import io.meshflow.proto.ServiceMeshMetrics;
+import io.meshflow.proto.TCPServiceMeshMetric;
 import io.meshflow.sim.SpanRendering;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -12,9 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A simulated request as the records its reporters would publish, one record per reporter: a {@code
- * ServiceMeshMetrics} per side, or with {@code otlp} an {@code ExportTraceServiceRequest} per
- * reporting service instance (its spans, with its resource).
+ * A simulated request (or TCP connection) as the records its reporters would publish, one record
+ * per reporter: a {@code ServiceMeshMetrics} per side, or with {@code otlp} an {@code
+ * ExportTraceServiceRequest} per reporting service instance (its spans, with its resource).
  */
 final class SimulatedRecords {
     private SimulatedRecords() {}
@@ -26,6 +27,19 @@ final class SimulatedRecords {
                 records.add(
                         ExportTraceServiceRequest.newBuilder()
                                 .addResourceSpans(spans)
+                                .build()
+                                .toByteArray());
+            }
+            return records;
+        }
+        if (request.hasTcpMetrics()) {
+            for (TCPServiceMeshMetric side : request.getTcpMetrics().getMetricsList()) {
+                records.add(
+                        ServiceMeshMetrics.newBuilder()
+                                .setTcpMetrics(
+                                        request.getTcpMetrics().toBuilder()
+                                                .clearMetrics()
+                                                .addMetrics(side))
                                 .build()
                                 .toByteArray());
             }

@@ -46,11 +46,21 @@ public final class TopologyDatabase {
     private final Connection connection;
     private final Dialect dialect;
 
-    private TopologyDatabase(String jdbcUrl) throws SQLException {
+    /**
+     * The job's tables; without {@code withTcp} the tcp_* tables are dropped again, so that the
+     * database stands for one written before the job counted TCP (the graph reads those too).
+     */
+    private TopologyDatabase(String jdbcUrl, boolean withTcp) throws SQLException {
         JobSettings settings = JobSettings.from(new String[] {"--jdbc.url", jdbcUrl}, Map.of());
         Database.createTables(settings);
         this.connection = Database.connect(settings);
         this.dialect = settings.dialect;
+        if (!withTcp) {
+            try (Statement s = connection.createStatement()) {
+                s.execute("DROP TABLE tcp_instance_edges");
+                s.execute("DROP TABLE tcp_service_edges");
+            }
+        }
     }
 
     /**
@@ -69,7 +79,7 @@ public final class TopologyDatabase {
      * overhead (2.0 x 90 + 4.0 x 30) / 120 = 2.5.
      */
     public static void writeSmallMesh(String jdbcUrl) throws SQLException {
-        TopologyDatabase db = new TopologyDatabase(jdbcUrl);
+        TopologyDatabase db = new TopologyDatabase(jdbcUrl, false);
         try (Connection ignored = db.connection) {
             SERVICES.forEach(db::service);
             db.edge(M31, "minute", "unknown", "frontend", 20, 0, 15, 0, null);
@@ -91,26 +101,13 @@ public final class TopologyDatabase {
     }
 
     /**
-     * Adds {@code tcp_service_edges} (SPEC 4; the job does not create it yet) with bytes for
-     * frontend -> reviews (2000: 1000 from a client-only row, then the larger end of a row both
-     * ends reported) and a TCP-only pair reviews -> mysql (4096 bytes).
+     * Adds {@code tcp_service_edges} (SPEC 4, as the job creates it) with bytes for frontend ->
+     * reviews (2000: 1000 from a client-only row, then the larger end of a row both ends reported)
+     * and a TCP-only pair reviews -> mysql (4096 bytes).
      */
     public static void addTcpTable(String jdbcUrl) throws SQLException {
-        TopologyDatabase db = new TopologyDatabase(jdbcUrl);
-        String ts = db.dialect == Dialect.POSTGRES ? "TIMESTAMP" : "TEXT";
-        try (Connection c = db.connection;
-                Statement s = c.createStatement()) {
-            s.execute(
-                    "CREATE TABLE tcp_service_edges (granularity TEXT NOT NULL, bucket_start "
-                            + ts
-                            + " NOT NULL, source_service TEXT NOT NULL, dest_service TEXT NOT NULL,"
-                            + " client_connections BIGINT NOT NULL, server_connections BIGINT NOT"
-                            + " NULL, failed_connections BIGINT NOT NULL, mtls_connections BIGINT"
-                            + " NOT NULL, client_sent_bytes BIGINT NOT NULL, client_received_bytes"
-                            + " BIGINT NOT NULL, server_sent_bytes BIGINT NOT NULL,"
-                            + " server_received_bytes BIGINT NOT NULL, duration_sum_ms BIGINT NOT"
-                            + " NULL, duration_max_ms BIGINT NOT NULL, PRIMARY KEY (granularity,"
-                            + " bucket_start, source_service, dest_service))");
+        TopologyDatabase db = new TopologyDatabase(jdbcUrl, true);
+        try (Connection c = db.connection) {
             db.service("mysql", "external");
             db.tcp(M30, "frontend", "reviews", 2, 0, 100, 900, 0, 0);
             db.tcp(M31, "frontend", "reviews", 1, 1, 500, 500, 400, 400);
@@ -127,7 +124,7 @@ public final class TopologyDatabase {
      */
     public static List<String> writeSyntheticMesh(String jdbcUrl, int services, long seed)
             throws SQLException {
-        TopologyDatabase db = new TopologyDatabase(jdbcUrl);
+        TopologyDatabase db = new TopologyDatabase(jdbcUrl, false);
         Random random = new Random(seed);
         List<String> edges = new ArrayList<>();
         try (Connection c = db.connection) {

@@ -10,9 +10,12 @@ import io.meshflow.proto.DetectPoint;
 import io.meshflow.proto.HTTPServiceMeshMetric;
 import io.meshflow.proto.HTTPServiceMeshMetrics;
 import io.meshflow.proto.ServiceMeshMetrics;
+import io.meshflow.proto.TCPServiceMeshMetric;
+import io.meshflow.proto.TCPServiceMeshMetrics;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,19 +25,20 @@ import java.util.List;
 
 /**
  * Turns one input record (a serialized {@code ServiceMeshMetrics}) into sides, and everything it
- * cannot use into dead letters (SPEC section 4): undecodable bytes, TCP batches, sides without
- * startTime or destServiceName, sides with a negative latency, and what {@link SideChecks} rejects
- * (a start too far ahead of the wall clock, a name holding U+0000).
+ * cannot use into dead letters (SPEC section 4): undecodable bytes, sides without startTime or
+ * destServiceName, HTTP sides with a negative latency, TCP sides that end before they start, and
+ * what {@link SideChecks} rejects (a start too far ahead of the wall clock, a name holding U+0000).
+ * A record holds either HTTP sides or TCP sides (the oneof of {@code ServiceMeshMetrics}).
  */
 public final class SideDecoder implements RecordDecoder {
     private static final long serialVersionUID = 1L;
 
     public static final String UNDECODABLE = "undecodable";
     public static final String EMPTY = "empty";
-    public static final String TCP_NOT_SUPPORTED = "tcp-not-supported";
     public static final String MISSING_START_TIME = "missing-start-time";
     public static final String MISSING_DEST_SERVICE = "missing-dest-service";
     public static final String NEGATIVE_LATENCY = "negative-latency";
+    public static final String END_BEFORE_START = "end-before-start";
     public static final String LATE = "late";
 
     private final SideChecks checks;
@@ -53,17 +57,20 @@ public final class SideDecoder implements RecordDecoder {
             return SideBatch.deadLetter(
                     new DeadLetter(origin, receivedAt, origin, UNDECODABLE + why, payload));
         }
-        switch (message.getMetricsCase()) {
-            case TCPMETRICS:
-                return SideBatch.deadLetter(
-                        new DeadLetter(origin, receivedAt, origin, TCP_NOT_SUPPORTED, payload));
-            case HTTPMETRICS:
-                break;
-            default:
-                return SideBatch.deadLetter(
-                        new DeadLetter(origin, receivedAt, origin, EMPTY, payload));
-        }
-        List<HTTPServiceMeshMetric> metrics = message.getHttpMetrics().getMetricsList();
+        return switch (message.getMetricsCase()) {
+            case HTTPMETRICS ->
+                    sides(message.getHttpMetrics().getMetricsList(), payload, origin, receivedAt);
+            case TCPMETRICS ->
+                    sides(message.getTcpMetrics().getMetricsList(), payload, origin, receivedAt);
+            default ->
+                    SideBatch.deadLetter(
+                            new DeadLetter(origin, receivedAt, origin, EMPTY, payload));
+        };
+    }
+
+    /** The batch of one record's HTTP or TCP metrics: valid sides, dead letters for the rest. */
+    private SideBatch sides(
+            List<? extends Message> metrics, byte[] payload, String origin, long receivedAt) {
         if (metrics.isEmpty()) {
             return SideBatch.deadLetter(new DeadLetter(origin, receivedAt, origin, EMPTY, payload));
         }
@@ -71,21 +78,23 @@ public final class SideDecoder implements RecordDecoder {
         int valid = 0;
         List<DeadLetter> deadLetters = null;
         for (int i = 0; i < metrics.size(); i++) {
-            HTTPServiceMeshMetric metric = metrics.get(i);
-            String invalid = validate(metric, receivedAt);
+            Message metric = metrics.get(i);
+            String invalid =
+                    metric instanceof TCPServiceMeshMetric tcp
+                            ? validate(tcp, receivedAt)
+                            : validate((HTTPServiceMeshMetric) metric, receivedAt);
             if (invalid != null) {
                 if (deadLetters == null) {
                     deadLetters = new ArrayList<>(1);
                 }
                 deadLetters.add(
                         new DeadLetter(
-                                sideId(origin, i),
-                                receivedAt,
-                                origin,
-                                invalid,
-                                wrap(metric.toByteArray())));
+                                sideId(origin, i), receivedAt, origin, invalid, wrap(metric)));
             } else {
-                sides[valid++] = toSide(metric, i);
+                sides[valid++] =
+                        metric instanceof TCPServiceMeshMetric tcp
+                                ? toSide(tcp, i)
+                                : toSide((HTTPServiceMeshMetric) metric, i);
             }
         }
         if (valid < sides.length) {
@@ -137,6 +146,27 @@ public final class SideDecoder implements RecordDecoder {
         return checks.startTimeProblem(metric.getStartTime(), receivedAt);
     }
 
+    /** Why a TCP side cannot be used, or null when it can. */
+    private String validate(TCPServiceMeshMetric metric, long receivedAt) {
+        if (metric.getStartTime() <= 0) {
+            return MISSING_START_TIME;
+        }
+        if (metric.getDestServiceName().isEmpty()) {
+            return MISSING_DEST_SERVICE;
+        }
+        if (metric.getEndTime() < metric.getStartTime()) {
+            // its lifetime would be negative (an end time never set included)
+            return END_BEFORE_START;
+        }
+        if (!SideChecks.validName(metric.getSourceServiceName())
+                || !SideChecks.validName(metric.getSourceServiceInstance())
+                || !SideChecks.validName(metric.getDestServiceName())
+                || !SideChecks.validName(metric.getDestServiceInstance())) {
+            return SideChecks.INVALID_NAME;
+        }
+        return checks.startTimeProblem(metric.getStartTime(), receivedAt);
+    }
+
     static Side toSide(HTTPServiceMeshMetric metric, int index) {
         Side side = new Side();
         side.requestId = metric.getRequestId();
@@ -158,20 +188,45 @@ public final class SideDecoder implements RecordDecoder {
     }
 
     /**
+     * A TCP side. Of the wire's fields, the internal latencies and the instance properties are not
+     * counted in any table (SPEC 4 has no column for them); the rest are.
+     */
+    static Side toSide(TCPServiceMeshMetric metric, int index) {
+        Side side = new Side();
+        side.tcp = true;
+        side.requestId = "";
+        side.sourceService = SideChecks.stored(metric.getSourceServiceName());
+        side.sourceInstance = SideChecks.stored(metric.getSourceServiceInstance());
+        side.destService = SideChecks.stored(metric.getDestServiceName());
+        side.destInstance = SideChecks.stored(metric.getDestServiceInstance());
+        side.endpoint = "";
+        side.tlsMode = metric.getTlsMode();
+        side.internalErrorCode = metric.getInternalErrorCode();
+        side.startTime = metric.getStartTime();
+        side.endTime = metric.getEndTime();
+        side.sentBytes = metric.getSentBytes();
+        side.receivedBytes = metric.getReceivedBytes();
+        // a connection has no status of its own: it failed when the proxy gave an error code
+        side.success = metric.getInternalErrorCode().isEmpty();
+        side.client = metric.getDetectPoint() != DetectPoint.server;
+        side.index = index;
+        return side;
+    }
+
+    /**
      * The dead letter of a side that arrived after its bucket was forgotten, from the batch it came
      * in. Rare, so the record is decoded again rather than every side keeping its bytes.
      */
     @Override
     public DeadLetter lateDeadLetter(SideBatch batch, Side side) {
-        byte[] payload = batch.payload;
         byte[] kept;
         try {
+            ServiceMeshMetrics message = ServiceMeshMetrics.parseFrom(batch.payload);
             kept =
                     wrap(
-                            ServiceMeshMetrics.parseFrom(payload)
-                                    .getHttpMetrics()
-                                    .getMetrics(side.index)
-                                    .toByteArray());
+                            side.tcp
+                                    ? message.getTcpMetrics().getMetrics(side.index)
+                                    : message.getHttpMetrics().getMetrics(side.index));
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("a record that decoded once no longer decodes", e);
         }
@@ -187,17 +242,15 @@ public final class SideDecoder implements RecordDecoder {
      * A dead letter's payload stays in the input format: a ServiceMeshMetrics holding just that
      * side.
      */
-    private static byte[] wrap(byte[] httpMetric) {
-        try {
-            return ServiceMeshMetrics.newBuilder()
-                    .setHttpMetrics(
-                            HTTPServiceMeshMetrics.newBuilder()
-                                    .addMetrics(HTTPServiceMeshMetric.parseFrom(httpMetric)))
-                    .build()
-                    .toByteArray();
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("a side's own bytes no longer decode", e);
+    private static byte[] wrap(Message metric) {
+        ServiceMeshMetrics.Builder message = ServiceMeshMetrics.newBuilder();
+        if (metric instanceof TCPServiceMeshMetric tcp) {
+            message.setTcpMetrics(TCPServiceMeshMetrics.newBuilder().addMetrics(tcp));
+        } else {
+            message.setHttpMetrics(
+                    HTTPServiceMeshMetrics.newBuilder().addMetrics((HTTPServiceMeshMetric) metric));
         }
+        return message.build().toByteArray();
     }
 
     private static String sideId(String origin, int index) {

@@ -166,22 +166,99 @@ class SideDecoderTest {
     }
 
     @Test
-    void tcpBatchesWaitInDeadLettersUntilTcpTablesExist() {
+    void tcpSidesCarryEveryCountedFieldOfTheirMetric() {
         byte[] payload =
-                ServiceMeshMetrics.newBuilder()
-                        .setTcpMetrics(
-                                TCPServiceMeshMetrics.newBuilder()
-                                        .addMetrics(
-                                                TCPServiceMeshMetric.newBuilder()
-                                                        .setStartTime(1)
-                                                        .setDestServiceName("db")
-                                                        .setReceivedBytes(10)))
-                        .build()
-                        .toByteArray();
+                tcpRecord(
+                        tcp().setDetectPoint(DetectPoint.client)
+                                .setTlsMode("mTLS")
+                                .setInternalErrorCode("UF")
+                                .setSentBytes(1_000)
+                                .setReceivedBytes(20),
+                        tcp().setDetectPoint(DetectPoint.server).setSourceServiceName(""));
         SideBatch batch = Sides.DECODER.decode(payload, "o", 1L);
+
+        assertThat(batch.deadLetters).isEmpty();
+        assertThat(batch.sides).hasSize(2);
+        Side client = batch.sides[0];
+        assertThat(client.tcp).isTrue();
+        assertThat(client.client).isTrue();
+        assertThat(client.requestId).isEmpty();
+        assertThat(client.sourceService).isEqualTo("app");
+        assertThat(client.sourceInstance).isEqualTo("app-1");
+        assertThat(client.destService).isEqualTo("db");
+        assertThat(client.destInstance).isEqualTo("db-0");
+        assertThat(client.startTime).isEqualTo(T);
+        assertThat(client.endTime).isEqualTo(T + 250);
+        assertThat(client.tlsMode).isEqualTo("mTLS");
+        assertThat(client.internalErrorCode).isEqualTo("UF");
+        assertThat(client.sentBytes).isEqualTo(1_000);
+        assertThat(client.receivedBytes).isEqualTo(20);
+        assertThat(client.index).isZero();
+        Side server = batch.sides[1];
+        assertThat(server.tcp).isTrue();
+        assertThat(server.client).isFalse();
+        assertThat(server.sourceService).isEmpty();
+        assertThat(server.internalErrorCode).isEmpty();
+        assertThat(server.index).isEqualTo(1);
+        assertThat(batch.eventTime).isEqualTo(T);
+    }
+
+    @Test
+    void invalidTcpSidesAreDeadLettersHoldingJustThemselves() throws Exception {
+        byte[] payload =
+                tcpRecord(
+                        tcp().clearStartTime(),
+                        tcp().clearDestServiceName(),
+                        tcp().setEndTime(T - 1),
+                        tcp().setSourceServiceInstance("a\u0000b"),
+                        tcp());
+        SideBatch batch = Sides.DECODER.decode(payload, "o", 1L);
+
+        assertThat(batch.sides).singleElement().satisfies(s -> assertThat(s.index).isEqualTo(4));
         assertThat(batch.deadLetters)
-                .singleElement()
-                .satisfies(d -> assertThat(d.reason).isEqualTo("tcp-not-supported"));
+                .extracting(d -> d.reason)
+                .containsExactly(
+                        "missing-start-time",
+                        "missing-dest-service",
+                        "end-before-start",
+                        "invalid-name");
+        DeadLetter endBeforeStart = batch.deadLetters[2];
+        ServiceMeshMetrics kept = ServiceMeshMetrics.parseFrom(endBeforeStart.payload);
+        assertThat(kept.getTcpMetrics().getMetricsList())
+                .containsExactly(tcp().setEndTime(T - 1).build());
+        assertThat(endBeforeStart.id).startsWith("o#2~");
+    }
+
+    @Test
+    void aLateTcpSideIsKeptInTheTcpFormat() throws Exception {
+        byte[] payload = tcpRecord(tcp().setSentBytes(1), tcp().setSentBytes(2));
+        SideBatch batch = Sides.DECODER.decode(payload, "o", 1L);
+
+        DeadLetter late = Sides.DECODER.lateDeadLetter(batch, batch.sides[1]);
+
+        assertThat(late.reason).isEqualTo("late");
+        assertThat(ServiceMeshMetrics.parseFrom(late.payload).getTcpMetrics().getMetricsList())
+                .containsExactly(tcp().setSentBytes(2).build());
+    }
+
+    private static final long T = 1_767_261_600_000L;
+
+    private static TCPServiceMeshMetric.Builder tcp() {
+        return TCPServiceMeshMetric.newBuilder()
+                .setStartTime(T)
+                .setEndTime(T + 250)
+                .setSourceServiceName("app")
+                .setSourceServiceInstance("app-1")
+                .setDestServiceName("db")
+                .setDestServiceInstance("db-0");
+    }
+
+    private static byte[] tcpRecord(TCPServiceMeshMetric.Builder... metrics) {
+        TCPServiceMeshMetrics.Builder batch = TCPServiceMeshMetrics.newBuilder();
+        for (TCPServiceMeshMetric.Builder m : metrics) {
+            batch.addMetrics(m);
+        }
+        return ServiceMeshMetrics.newBuilder().setTcpMetrics(batch).build().toByteArray();
     }
 
     @Test
