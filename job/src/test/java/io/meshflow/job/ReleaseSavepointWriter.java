@@ -25,8 +25,8 @@ import static io.meshflow.job.testing.FailureFreeComparison.produceFirstPart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A tool, not a test (surefire runs only *Test and *ITCase): writes this version's savepoint for
- * {@code ReleaseSavepointITCase}, once per release, into {@code
+ * A tool, not a test (surefire runs only *Test and *ITCase): writes this version's savepoint (see
+ * {@code ReleaseSavepoints}), once per release, into {@code
  * job/src/test/resources/savepoints/<version>/}. Run it with {@code ./mvnw -B -ntp -pl job -am test
  * -Dtest=ReleaseSavepointWriter -Dsurefire.failIfNoSpecifiedTests=false -Dsavepoint.version=X} and
  * commit the directory.
