@@ -148,7 +148,7 @@ class MetricsAccumulatorTest {
     }
 
     @Test
-    void aRowWithoutConnectionsIsWrittenAsBeforeTheTcpCountersExisted() throws Exception {
+    void aRowWithoutConnectionsCarriesNoTcpCounters() throws Exception {
         MetricsAccumulator acc = new MetricsAccumulator();
         acc.seen(1_000, ServiceKind.MESH);
         DataOutputSerializer withoutTcp = new DataOutputSerializer(256);
@@ -158,8 +158,8 @@ class MetricsAccumulatorTest {
         DataOutputSerializer withTcp = new DataOutputSerializer(256);
         MetricsAccumulatorSerializer.INSTANCE.serialize(acc, withTcp);
 
-        // 23 longs, then kinds, then the histogram's length (-1: none)
-        assertThat(withoutTcp.length()).isEqualTo(23 * 8 + 4 + 4);
+        // 25 longs, then kinds, then the histogram's length (-1: none)
+        assertThat(withoutTcp.length()).isEqualTo(25 * 8 + 4 + 4);
         assertThat(withTcp.length()).isEqualTo(withoutTcp.length() + 10 * 8);
         MetricsAccumulator back =
                 MetricsAccumulatorSerializer.INSTANCE.deserialize(
