@@ -18,8 +18,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A database written by a version without pipeline_stats.endpoint_overflow_calls gets the column
- * when the job starts, its old rows counting zero, instead of failing the column check.
+ * A database written by a version without pipeline_stats.endpoint_overflow_calls and ignored_spans
+ * gets the columns when the job starts, its old rows counting zero, instead of failing the column
+ * check; a second start changes nothing.
  */
 class DatabaseUpgradeITCase {
 
@@ -27,7 +28,7 @@ class DatabaseUpgradeITCase {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
-    void theOverflowColumnIsAddedToAnEarlierDatabase(String database) throws Exception {
+    void newerCountersAreAddedToAnEarlierDatabase(String database) throws Exception {
         String url =
                 database.equals("sqlite")
                         ? "jdbc:sqlite:" + dir.resolve("earlier.db")
@@ -40,6 +41,7 @@ class DatabaseUpgradeITCase {
                 Statement s = c.createStatement()) {
             // the table as the earlier version made it, with a row of it
             s.execute("ALTER TABLE pipeline_stats DROP COLUMN endpoint_overflow_calls");
+            s.execute("ALTER TABLE pipeline_stats DROP COLUMN ignored_spans");
             try (PreparedStatement insert =
                     c.prepareStatement(
                             "INSERT INTO pipeline_stats (granularity, bucket_start, sides,"
@@ -56,15 +58,19 @@ class DatabaseUpgradeITCase {
         }
 
         Database.createTables(settings);
+        Database.createTables(settings);
 
         try (Connection c = Database.connect(settings);
                 Statement s = c.createStatement();
                 ResultSet rs =
                         s.executeQuery(
-                                "SELECT sides, endpoint_overflow_calls FROM pipeline_stats")) {
+                                "SELECT sides, endpoint_overflow_calls, ignored_spans"
+                                        + " FROM pipeline_stats")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getLong("sides")).isEqualTo(2);
             assertThat(rs.getLong("endpoint_overflow_calls")).isZero();
+            assertThat(rs.getLong("ignored_spans")).isZero();
+            assertThat(rs.next()).isFalse();
         }
     }
 }
