@@ -1,0 +1,110 @@
+package io.meshflow.state;
+
+import io.meshflow.aggregate.MergeRows;
+import io.meshflow.aggregate.MetricKey;
+import io.meshflow.aggregate.MetricRecord;
+import io.meshflow.aggregate.MetricsAccumulator;
+import io.meshflow.decode.Side;
+import io.meshflow.pair.CallEvent;
+import io.meshflow.pair.PairSides;
+import io.meshflow.pair.PairingKey;
+import io.meshflow.testing.Sides;
+import io.meshflow.time.Granularity;
+import io.meshflow.time.Timing;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static io.meshflow.testing.Sides.T0;
+import static io.meshflow.testing.Sides.client;
+import static io.meshflow.testing.Sides.server;
+import static io.meshflow.testing.Sides.tcp;
+
+/**
+ * The state this version keeps, and how a later build checks it still restores: each stateful
+ * function is fed the first half of a small scenario and snapshotted mid-stream ({@link
+ * SavedStateWriter} keeps the snapshots under {@link #KEPT}); {@link SavedStateTest} restores every
+ * kept snapshot into today's functions and feeds the second half.
+ */
+final class SavedState {
+    private SavedState() {}
+
+    /** Every kept format's snapshots, one folder each. */
+    static final Path KEPT = Path.of("src/test/resources/saved-state");
+
+    /** The folder this build writes: its state format (the serializers' FORMAT 1). */
+    static final String CURRENT = "format-1";
+
+    static final Timing TIMING = new Timing(Duration.ofSeconds(10), Duration.ofSeconds(60));
+
+    /** Where the scenario stops: past the first calls, before any bucket is written. */
+    static final long STOP = T0 + 5_000;
+
+    static final MetricKey MINUTE = MetricKey.ofServiceMetrics(Granularity.MINUTE, T0, "B");
+    static final MetricKey HOUR = MetricKey.ofServiceMetrics(Granularity.HOUR, T0, "B");
+
+    static KeyedOneInputStreamOperatorTestHarness<Tuple3<String, String, String>, Side, CallEvent>
+            pairing() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new PairSides(TIMING)),
+                new PairingKey(),
+                PairingKey.TYPE);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<MetricKey, MetricRecord, MetricRecord> rows()
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new MergeRows(TIMING)),
+                r -> r.key,
+                TypeInformation.of(MetricKey.class));
+    }
+
+    /**
+     * Before the stop: a client side waiting for its server, a settled pair, a TCP side, a span's
+     * client side waiting, and a hot key past its inline fingerprints.
+     */
+    static void pairingBeforeStop(
+            KeyedOneInputStreamOperatorTestHarness<Tuple3<String, String, String>, Side, CallEvent>
+                    harness)
+            throws Exception {
+        send(harness, client("waiting", "A", "B").at(T0 + 1_000).latency(110));
+        send(harness, client("settled", "A", "B").at(T0 + 2_000));
+        send(harness, server("settled", "A", "B").at(T0 + 2_005));
+        send(harness, tcp(true, "app", "db").at(T0 + 3_000));
+        send(harness, client("trace-span", "A", "C").at(T0 + 3_500).spanId(0xc1));
+        for (int i = 0; i < 20; i++) {
+            send(harness, server("hot", "A", "B").at(T0 + 4_000 + i));
+        }
+        harness.processWatermark(STOP);
+    }
+
+    static void rowsBeforeStop(
+            KeyedOneInputStreamOperatorTestHarness<MetricKey, MetricRecord, MetricRecord> harness)
+            throws Exception {
+        harness.processElement(new MetricRecord(MINUTE, calls(3, 100)), T0);
+        harness.processElement(new MetricRecord(HOUR, calls(3, 100)), T0);
+        harness.processWatermark(STOP);
+    }
+
+    static MetricsAccumulator calls(int calls, int latencyMs) {
+        MetricsAccumulator m = new MetricsAccumulator();
+        for (int i = 0; i < calls; i++) {
+            m.addCall(latencyMs, true, 200, 500);
+        }
+        return m;
+    }
+
+    static void send(
+            KeyedOneInputStreamOperatorTestHarness<Tuple3<String, String, String>, Side, CallEvent>
+                    harness,
+            Sides side)
+            throws Exception {
+        Side s = side.build();
+        harness.processElement(s, s.startTime);
+    }
+}
