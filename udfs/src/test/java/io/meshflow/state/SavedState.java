@@ -1,5 +1,6 @@
 package io.meshflow.state;
 
+import io.meshflow.aggregate.CapEndpoints;
 import io.meshflow.aggregate.MergeRows;
 import io.meshflow.aggregate.MetricKey;
 import io.meshflow.aggregate.MetricRecord;
@@ -13,6 +14,7 @@ import io.meshflow.time.Granularity;
 import io.meshflow.time.Timing;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -54,6 +56,35 @@ final class SavedState {
                 new KeyedProcessOperator<>(new PairSides(TIMING)),
                 new PairingKey(),
                 PairingKey.TYPE);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, CallEvent, CallEvent> endpointCap()
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new CapEndpoints(2, TIMING)),
+                CapEndpoints.key(),
+                Types.STRING);
+    }
+
+    /** Before the stop: a service has used up its two endpoint names of the day. */
+    static void endpointCapBeforeStop(
+            KeyedOneInputStreamOperatorTestHarness<String, CallEvent, CallEvent> harness)
+            throws Exception {
+        harness.processElement(call("reviews", "/a", T0), T0);
+        harness.processElement(call("reviews", "/b", T0 + 1), T0 + 1);
+        harness.processWatermark(STOP);
+    }
+
+    static CallEvent call(String dest, String endpoint, long time) {
+        CallEvent e = new CallEvent();
+        e.kind = CallEvent.Kind.PAIRED;
+        e.callTime = time;
+        e.sourceService = "productpage";
+        e.sourceInstance = "";
+        e.destService = dest;
+        e.destInstance = "";
+        e.endpoint = endpoint;
+        return e;
     }
 
     static KeyedOneInputStreamOperatorTestHarness<MetricKey, MetricRecord, MetricRecord> rows()

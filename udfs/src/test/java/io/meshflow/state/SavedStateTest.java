@@ -43,6 +43,31 @@ class SavedStateTest {
                 .isRegularFile();
         assertThat(SavedState.KEPT.resolve(SavedState.CURRENT).resolve("merge-rows.snapshot"))
                 .isRegularFile();
+        assertThat(SavedState.KEPT.resolve(SavedState.CURRENT).resolve("cap-endpoints.snapshot"))
+                .isRegularFile();
+    }
+
+    @ParameterizedTest
+    @MethodSource("keptVersions")
+    void endpointCapStateRestoresAndKeepsCounting(Path version) throws Exception {
+        try (var harness = SavedState.endpointCap()) {
+            harness.initializeState(
+                    OperatorSnapshotUtil.readStateHandle(
+                            version.resolve("cap-endpoints.snapshot").toString()));
+            harness.open();
+
+            harness.processElement(SavedState.call("reviews", "/c", T0 + 10), T0 + 10);
+            harness.processElement(SavedState.call("reviews", "/a", T0 + 11), T0 + 11);
+            harness.processWatermark(
+                    TIMING.forgetTime(Granularity.DAY, Granularity.DAY.bucketStart(T0)));
+
+            assertThat(harness.extractOutputValues())
+                    .extracting(e -> e.endpoint)
+                    .as("the day's two names survived the stop")
+                    .containsExactly("{other}", "/a");
+            assertThat(harness.numKeyedStateEntries()).isZero();
+            assertThat(harness.numEventTimeTimers()).isZero();
+        }
     }
 
     @ParameterizedTest

@@ -35,6 +35,13 @@ class SavedStateWriter {
                     pairing.snapshot(1, SavedState.STOP),
                     folder.resolve("pair-sides.snapshot").toString());
         }
+        try (var cap = SavedState.endpointCap()) {
+            cap.open();
+            SavedState.endpointCapBeforeStop(cap);
+            OperatorSnapshotUtil.writeStateHandle(
+                    cap.snapshot(1, SavedState.STOP),
+                    folder.resolve("cap-endpoints.snapshot").toString());
+        }
         try (var rows = SavedState.rows()) {
             rows.open();
             SavedState.rowsBeforeStop(rows);
