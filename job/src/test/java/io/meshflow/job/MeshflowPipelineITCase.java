@@ -5,7 +5,6 @@ import io.meshflow.aggregate.MetricRecord;
 import io.meshflow.aggregate.Table;
 import io.meshflow.decode.DeadLetter;
 import io.meshflow.decode.SideBatch;
-import io.meshflow.decode.skywalking.SideDecoder;
 import io.meshflow.job.config.JobSettings;
 import io.meshflow.job.testing.AbCalls;
 import io.meshflow.job.testing.Collected;
@@ -132,7 +131,7 @@ class MeshflowPipelineITCase {
                         "scenario@21#0 end-before-start");
         DeadLetter undecodable =
                 out.deadLetters().stream()
-                        .filter(d -> d.reason.startsWith(SideDecoder.UNDECODABLE))
+                        .filter(d -> d.reason.startsWith(DeadLetter.UNDECODABLE))
                         .findFirst()
                         .orElseThrow();
         assertThat(undecodable.payload)

@@ -6,7 +6,6 @@ import io.meshflow.aggregate.MetricsAccumulator;
 import io.meshflow.aggregate.ServiceKind;
 import io.meshflow.aggregate.Table;
 import io.meshflow.decode.DeadLetter;
-import io.meshflow.decode.otlp.SpanDecoder;
 import io.meshflow.job.config.JobSettings;
 import io.meshflow.job.testing.Collected;
 import io.meshflow.job.testing.Dataflow;
@@ -164,16 +163,16 @@ class OtlpHandCheckedITCase {
                                         + " "
                                         + d.reason.replaceAll(":.*", ""))
                 .containsExactlyInAnyOrder(
-                        "otlp@12#0 " + SpanDecoder.NEGATIVE_LATENCY,
-                        "otlp@13#0 " + SpanDecoder.MISSING_START_TIME,
-                        "otlp@14 " + SpanDecoder.UNDECODABLE);
+                        "otlp@12#0 " + DeadLetter.NEGATIVE_LATENCY,
+                        "otlp@13#0 " + DeadLetter.MISSING_START_TIME,
+                        "otlp@14 " + DeadLetter.UNDECODABLE);
     }
 
     @Test
     void aDeadSpanIsKeptAsARecordOfJustThatSpan() throws Exception {
         DeadLetter negative =
                 out.deadLetters().stream()
-                        .filter(d -> d.reason.equals(SpanDecoder.NEGATIVE_LATENCY))
+                        .filter(d -> d.reason.equals(DeadLetter.NEGATIVE_LATENCY))
                         .findFirst()
                         .orElseThrow();
         ExportTraceServiceRequest kept = ExportTraceServiceRequest.parseFrom(negative.payload);
@@ -190,7 +189,7 @@ class OtlpHandCheckedITCase {
         List<byte[]> records = OtlpHandCheckedScenario.records();
         DeadLetter undecodable =
                 out.deadLetters().stream()
-                        .filter(d -> d.reason.startsWith(SpanDecoder.UNDECODABLE))
+                        .filter(d -> d.reason.startsWith(DeadLetter.UNDECODABLE))
                         .findFirst()
                         .orElseThrow();
         assertThat(undecodable.payload).isEqualTo(records.get(14));

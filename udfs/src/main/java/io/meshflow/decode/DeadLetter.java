@@ -6,6 +6,14 @@ import java.util.zip.CRC32C;
  * An input record, or one side of it, that could not be counted: kept whole with the reason why.
  */
 public class DeadLetter {
+    // Reasons every input format gives (SPEC 4); format-specific ones live with their decoder.
+    public static final String UNDECODABLE = "undecodable";
+    public static final String EMPTY = "empty";
+    public static final String MISSING_START_TIME = "missing-start-time";
+    public static final String MISSING_DEST_SERVICE = "missing-dest-service";
+    public static final String NEGATIVE_LATENCY = "negative-latency";
+    public static final String LATE = "late";
+
     /**
      * Where it came from and a checksum of its bytes: deterministic, so a replay after a failure
      * rewrites the same row instead of adding one; and different input at the same place (a rotated

@@ -38,6 +38,26 @@ public final class SideChecks implements Serializable {
         return startTime - receivedAt > maxAheadMs ? FUTURE_START_TIME : null;
     }
 
+    /**
+     * Why the side's names cannot be stored ({@link #INVALID_NAME}), or null, after cutting the
+     * long ones in place: what every format does with a side it decoded.
+     */
+    public static String storeNames(Side side) {
+        if (!validName(side.sourceService)
+                || !validName(side.sourceInstance)
+                || !validName(side.destService)
+                || !validName(side.destInstance)
+                || !validName(side.endpoint)) {
+            return INVALID_NAME;
+        }
+        side.sourceService = stored(side.sourceService);
+        side.sourceInstance = stored(side.sourceInstance);
+        side.destService = stored(side.destService);
+        side.destInstance = stored(side.destInstance);
+        side.endpoint = stored(side.endpoint);
+        return null;
+    }
+
     /** Whether a name can be stored: every name but one holding U+0000. */
     public static boolean validName(String name) {
         return name.indexOf('\u0000') < 0;

@@ -133,7 +133,7 @@ class DelimitedFrameFormatTest {
         assertEveryByteAccountedFor(read);
         assertThat(deadLetters(read))
                 .singleElement()
-                .satisfies(d -> assertThat(d.reason).startsWith(SideDecoder.UNDECODABLE));
+                .satisfies(d -> assertThat(d.reason).startsWith(DeadLetter.UNDECODABLE));
         assertThat(decodedFrameStarts(read)).containsExactlyElementsOf(frameStarts);
     }
 
@@ -244,7 +244,7 @@ class DelimitedFrameFormatTest {
                     .isEqualTo(expected);
             if (batch.sides.length > 0
                     || batch.deadLetters.length == 0
-                    || batch.deadLetters[0].reason.startsWith(SideDecoder.UNDECODABLE)) {
+                    || batch.deadLetters[0].reason.startsWith(DeadLetter.UNDECODABLE)) {
                 expected +=
                         CodedOutputStream.computeUInt32SizeNoTag(batch.payload.length)
                                 + batch.payload.length;

@@ -33,18 +33,6 @@ import java.util.List;
 public final class SpanDecoder implements RecordDecoder {
     private static final long serialVersionUID = 1L;
 
-    public static final String UNDECODABLE = "undecodable";
-    public static final String EMPTY = "empty";
-    public static final String MISSING_START_TIME = "missing-start-time";
-    public static final String MISSING_DEST_SERVICE = "missing-dest-service";
-
-    /**
-     * A span that ends before it starts: the reason SkyWalking sides with a negative latency get.
-     */
-    public static final String NEGATIVE_LATENCY = "negative-latency";
-
-    public static final String LATE = "late";
-
     /** A CLIENT span's callee when it names neither {@code peer.service} nor its server address. */
     public static final String UNKNOWN_PEER = "unknown";
 
@@ -74,12 +62,14 @@ public final class SpanDecoder implements RecordDecoder {
         } catch (InvalidProtocolBufferException e) {
             String why = e.getMessage() == null ? "" : ": " + firstLine(e.getMessage());
             return SideBatch.deadLetter(
-                    new DeadLetter(origin, receivedAt, origin, UNDECODABLE + why, payload));
+                    new DeadLetter(
+                            origin, receivedAt, origin, DeadLetter.UNDECODABLE + why, payload));
         } catch (IOException e) {
             throw new IllegalStateException("reading a byte array cannot fail otherwise", e);
         }
         if (spans == 0) {
-            return SideBatch.deadLetter(new DeadLetter(origin, receivedAt, origin, EMPTY, payload));
+            return SideBatch.deadLetter(
+                    new DeadLetter(origin, receivedAt, origin, DeadLetter.EMPTY, payload));
         }
         SideBatch batch =
                 new SideBatch(
@@ -128,13 +118,7 @@ public final class SpanDecoder implements RecordDecoder {
             Side side = null;
             if (invalid == null) {
                 side = toSide(walker.buffer, span, names);
-                if (!SideChecks.validName(side.sourceService)
-                        || !SideChecks.validName(side.sourceInstance)
-                        || !SideChecks.validName(side.destService)
-                        || !SideChecks.validName(side.destInstance)
-                        || !SideChecks.validName(side.endpoint)) {
-                    invalid = SideChecks.INVALID_NAME;
-                }
+                invalid = SideChecks.storeNames(side);
             }
             if (invalid != null) {
                 if (deadLetters == null) {
@@ -152,11 +136,6 @@ public final class SpanDecoder implements RecordDecoder {
             if (sideCount == sides.length) {
                 sides = Arrays.copyOf(sides, 2 * sideCount);
             }
-            side.sourceService = SideChecks.stored(side.sourceService);
-            side.sourceInstance = SideChecks.stored(side.sourceInstance);
-            side.destService = SideChecks.stored(side.destService);
-            side.destInstance = SideChecks.stored(side.destInstance);
-            side.endpoint = SideChecks.stored(side.endpoint);
             sides[sideCount++] = side;
             return true;
         }
@@ -165,15 +144,15 @@ public final class SpanDecoder implements RecordDecoder {
     /** Why a CLIENT or SERVER span cannot be a side, or null when it can. */
     private String validate(ScannedSpan span, ResourceNames names, long receivedAt) {
         if (span.startNanos == 0) {
-            return MISSING_START_TIME;
+            return DeadLetter.MISSING_START_TIME;
         }
         // fixed64 on the wire: compared unsigned, as the protocol means them
         if (Long.compareUnsigned(span.endNanos, span.startNanos) < 0) {
-            return NEGATIVE_LATENCY;
+            return DeadLetter.NEGATIVE_LATENCY;
         }
         if (span.kind == ScannedSpan.SERVER && names.service.isEmpty()) {
             // a SERVER span's destination is its own service; a CLIENT span's is never empty
-            return MISSING_DEST_SERVICE;
+            return DeadLetter.MISSING_DEST_SERVICE;
         }
         return checks.startTimeProblem(millis(span.startNanos), receivedAt);
     }
@@ -280,10 +259,10 @@ public final class SpanDecoder implements RecordDecoder {
                     "no span " + side.index + " in the record " + batch.origin + " it came from");
         }
         return new DeadLetter(
-                deadLetterId(batch.origin, side.index) + "/" + LATE,
+                deadLetterId(batch.origin, side.index) + "/" + DeadLetter.LATE,
                 System.currentTimeMillis(),
                 batch.origin,
-                LATE,
+                DeadLetter.LATE,
                 kept[0]);
     }
 

@@ -33,13 +33,7 @@ import java.util.List;
 public final class SideDecoder implements RecordDecoder {
     private static final long serialVersionUID = 1L;
 
-    public static final String UNDECODABLE = "undecodable";
-    public static final String EMPTY = "empty";
-    public static final String MISSING_START_TIME = "missing-start-time";
-    public static final String MISSING_DEST_SERVICE = "missing-dest-service";
-    public static final String NEGATIVE_LATENCY = "negative-latency";
     public static final String END_BEFORE_START = "end-before-start";
-    public static final String LATE = "late";
 
     private final SideChecks checks;
 
@@ -55,7 +49,8 @@ public final class SideDecoder implements RecordDecoder {
         } catch (InvalidProtocolBufferException e) {
             String why = e.getMessage() == null ? "" : ": " + firstLine(e.getMessage());
             return SideBatch.deadLetter(
-                    new DeadLetter(origin, receivedAt, origin, UNDECODABLE + why, payload));
+                    new DeadLetter(
+                            origin, receivedAt, origin, DeadLetter.UNDECODABLE + why, payload));
         }
         return switch (message.getMetricsCase()) {
             case HTTPMETRICS ->
@@ -64,7 +59,7 @@ public final class SideDecoder implements RecordDecoder {
                     sides(message.getTcpMetrics().getMetricsList(), payload, origin, receivedAt);
             default ->
                     SideBatch.deadLetter(
-                            new DeadLetter(origin, receivedAt, origin, EMPTY, payload));
+                            new DeadLetter(origin, receivedAt, origin, DeadLetter.EMPTY, payload));
         };
     }
 
@@ -72,7 +67,8 @@ public final class SideDecoder implements RecordDecoder {
     private SideBatch sides(
             List<? extends Message> metrics, byte[] payload, String origin, long receivedAt) {
         if (metrics.isEmpty()) {
-            return SideBatch.deadLetter(new DeadLetter(origin, receivedAt, origin, EMPTY, payload));
+            return SideBatch.deadLetter(
+                    new DeadLetter(origin, receivedAt, origin, DeadLetter.EMPTY, payload));
         }
         Side[] sides = new Side[metrics.size()];
         int valid = 0;
@@ -83,6 +79,14 @@ public final class SideDecoder implements RecordDecoder {
                     metric instanceof TCPServiceMeshMetric tcp
                             ? validate(tcp, receivedAt)
                             : validate((HTTPServiceMeshMetric) metric, receivedAt);
+            Side side = null;
+            if (invalid == null) {
+                side =
+                        metric instanceof TCPServiceMeshMetric tcp
+                                ? toSide(tcp, i)
+                                : toSide((HTTPServiceMeshMetric) metric, i);
+                invalid = SideChecks.storeNames(side);
+            }
             if (invalid != null) {
                 if (deadLetters == null) {
                     deadLetters = new ArrayList<>(1);
@@ -91,10 +95,7 @@ public final class SideDecoder implements RecordDecoder {
                         new DeadLetter(
                                 sideId(origin, i), receivedAt, origin, invalid, wrap(metric)));
             } else {
-                sides[valid++] =
-                        metric instanceof TCPServiceMeshMetric tcp
-                                ? toSide(tcp, i)
-                                : toSide((HTTPServiceMeshMetric) metric, i);
+                sides[valid++] = side;
             }
         }
         if (valid < sides.length) {
@@ -125,23 +126,16 @@ public final class SideDecoder implements RecordDecoder {
         }
     }
 
-    /** Why a side cannot be used, or null when it can. */
+    /** Why a side cannot be used, or null when it can (its names are checked once it is built). */
     private String validate(HTTPServiceMeshMetric metric, long receivedAt) {
         if (metric.getStartTime() <= 0) {
-            return MISSING_START_TIME;
+            return DeadLetter.MISSING_START_TIME;
         }
         if (metric.getDestServiceName().isEmpty()) {
-            return MISSING_DEST_SERVICE;
+            return DeadLetter.MISSING_DEST_SERVICE;
         }
         if (metric.getLatency() < 0) {
-            return NEGATIVE_LATENCY;
-        }
-        if (!SideChecks.validName(metric.getSourceServiceName())
-                || !SideChecks.validName(metric.getSourceServiceInstance())
-                || !SideChecks.validName(metric.getDestServiceName())
-                || !SideChecks.validName(metric.getDestServiceInstance())
-                || !SideChecks.validName(metric.getEndpoint())) {
-            return SideChecks.INVALID_NAME;
+            return DeadLetter.NEGATIVE_LATENCY;
         }
         return checks.startTimeProblem(metric.getStartTime(), receivedAt);
     }
@@ -149,20 +143,14 @@ public final class SideDecoder implements RecordDecoder {
     /** Why a TCP side cannot be used, or null when it can. */
     private String validate(TCPServiceMeshMetric metric, long receivedAt) {
         if (metric.getStartTime() <= 0) {
-            return MISSING_START_TIME;
+            return DeadLetter.MISSING_START_TIME;
         }
         if (metric.getDestServiceName().isEmpty()) {
-            return MISSING_DEST_SERVICE;
+            return DeadLetter.MISSING_DEST_SERVICE;
         }
         if (metric.getEndTime() < metric.getStartTime()) {
             // its lifetime would be negative (an end time never set included)
             return END_BEFORE_START;
-        }
-        if (!SideChecks.validName(metric.getSourceServiceName())
-                || !SideChecks.validName(metric.getSourceServiceInstance())
-                || !SideChecks.validName(metric.getDestServiceName())
-                || !SideChecks.validName(metric.getDestServiceInstance())) {
-            return SideChecks.INVALID_NAME;
         }
         return checks.startTimeProblem(metric.getStartTime(), receivedAt);
     }
@@ -170,11 +158,11 @@ public final class SideDecoder implements RecordDecoder {
     static Side toSide(HTTPServiceMeshMetric metric, int index) {
         Side side = new Side();
         side.requestId = metric.getRequestId();
-        side.sourceService = SideChecks.stored(metric.getSourceServiceName());
-        side.sourceInstance = SideChecks.stored(metric.getSourceServiceInstance());
-        side.destService = SideChecks.stored(metric.getDestServiceName());
-        side.destInstance = SideChecks.stored(metric.getDestServiceInstance());
-        side.endpoint = SideChecks.stored(metric.getEndpoint());
+        side.sourceService = metric.getSourceServiceName();
+        side.sourceInstance = metric.getSourceServiceInstance();
+        side.destService = metric.getDestServiceName();
+        side.destInstance = metric.getDestServiceInstance();
+        side.endpoint = metric.getEndpoint();
         side.tlsMode = metric.getTlsMode();
         side.startTime = metric.getStartTime();
         side.latency = metric.getLatency();
@@ -195,10 +183,10 @@ public final class SideDecoder implements RecordDecoder {
         Side side = new Side();
         side.tcp = true;
         side.requestId = "";
-        side.sourceService = SideChecks.stored(metric.getSourceServiceName());
-        side.sourceInstance = SideChecks.stored(metric.getSourceServiceInstance());
-        side.destService = SideChecks.stored(metric.getDestServiceName());
-        side.destInstance = SideChecks.stored(metric.getDestServiceInstance());
+        side.sourceService = metric.getSourceServiceName();
+        side.sourceInstance = metric.getSourceServiceInstance();
+        side.destService = metric.getDestServiceName();
+        side.destInstance = metric.getDestServiceInstance();
         side.endpoint = "";
         side.tlsMode = metric.getTlsMode();
         side.internalErrorCode = metric.getInternalErrorCode();
@@ -231,10 +219,10 @@ public final class SideDecoder implements RecordDecoder {
             throw new IllegalStateException("a record that decoded once no longer decodes", e);
         }
         return new DeadLetter(
-                sideId(batch.origin, side.index) + "/" + LATE,
+                sideId(batch.origin, side.index) + "/" + DeadLetter.LATE,
                 System.currentTimeMillis(),
                 batch.origin,
-                LATE,
+                DeadLetter.LATE,
                 kept);
     }
 
