@@ -4,6 +4,7 @@ import io.meshflow.job.testing.Flink;
 import io.meshflow.job.testing.Kafka;
 import io.meshflow.job.testing.Postgres;
 import io.meshflow.job.testing.Rows;
+import io.meshflow.job.testing.ScenarioFile;
 import io.meshflow.job.testing.Tables;
 
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -11,12 +12,8 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -30,10 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,6 +38,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
+import static io.meshflow.testing.HttpInstrumentation.callOut;
+import static io.meshflow.testing.HttpInstrumentation.finish;
+import static io.meshflow.testing.HttpInstrumentation.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -89,7 +87,15 @@ class OtlpSdkITCase {
 
             Map<String, String> headers = new HashMap<>();
             Span toCheckout =
-                    callOut(frontend, inFrontend, "POST", "/cart", "checkout", start + MS, headers);
+                    callOut(
+                            frontend,
+                            inFrontend,
+                            "POST",
+                            "/cart",
+                            "peer.service",
+                            "checkout",
+                            start + MS,
+                            headers);
             Span cart = serve(checkout, headers, "POST", "/cart", start + 2 * MS);
             Span work =
                     checkout.spanBuilder("price the cart")
@@ -107,6 +113,7 @@ class OtlpSdkITCase {
                                 Context.root().with(cart),
                                 "POST",
                                 "/charge",
+                                "peer.service",
                                 "payments",
                                 start + 10 * MS,
                                 toPay);
@@ -136,12 +143,7 @@ class OtlpSdkITCase {
 
     @Test
     void aFileIntoSqliteAndATopicIntoPostgresHoldWhatTheCallsWere() throws Exception {
-        Path file = dir.resolve("sdk.otlp");
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (byte[] record : records) {
-                writeDelimited(record, out);
-            }
-        }
+        Path file = ScenarioFile.write(dir.resolve("sdk.otlp"), records);
         String sqlite = "jdbc:sqlite:" + dir.resolve("sdk.db");
         run("--input", file.toString(), "--jdbc.url", sqlite);
         assertTablesHoldTheCalls(sqlite);
@@ -276,76 +278,5 @@ class OtlpSdkITCase {
                         .addSpanProcessor(SimpleSpanProcessor.create(EXPORTER))
                         .build();
         return provider.get("meshflow-test");
-    }
-
-    /** What an HTTP client instrumentation does: a CLIENT span, its context in the headers. */
-    private static Span callOut(
-            Tracer tracer,
-            Context parent,
-            String method,
-            String urlTemplate,
-            String peer,
-            long startNanos,
-            Map<String, String> headers) {
-        Span span =
-                tracer.spanBuilder(method)
-                        .setParent(parent)
-                        .setSpanKind(SpanKind.CLIENT)
-                        .setAttribute("http.request.method", method)
-                        .setAttribute("url.template", urlTemplate)
-                        .setAttribute("peer.service", peer)
-                        .setStartTimestamp(startNanos, TimeUnit.NANOSECONDS)
-                        .startSpan();
-        W3CTraceContextPropagator.getInstance()
-                .inject(
-                        parent.with(span),
-                        headers,
-                        (carrier, key, value) -> carrier.put(key, value));
-        return span;
-    }
-
-    /** What an HTTP server instrumentation does: a SERVER span whose parent is in the headers. */
-    private static Span serve(
-            Tracer tracer, Map<String, String> headers, String method, String route, long start) {
-        Context remote =
-                W3CTraceContextPropagator.getInstance()
-                        .extract(Context.root(), headers, new MapGetter());
-        return tracer.spanBuilder(method + " " + route)
-                .setParent(remote)
-                .setSpanKind(SpanKind.SERVER)
-                .setAttribute("http.request.method", method)
-                .setAttribute("http.route", route)
-                .setStartTimestamp(start, TimeUnit.NANOSECONDS)
-                .startSpan();
-    }
-
-    private static void finish(Span span, int status, long endNanos) {
-        span.setAttribute("http.response.status_code", (long) status);
-        if (status >= 500) {
-            span.setStatus(StatusCode.ERROR);
-        }
-        span.end(endNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private static final class MapGetter implements TextMapGetter<Map<String, String>> {
-        @Override
-        public Iterable<String> keys(Map<String, String> carrier) {
-            return carrier.keySet();
-        }
-
-        @Override
-        public String get(Map<String, String> carrier, String key) {
-            return carrier == null ? null : carrier.get(key);
-        }
-    }
-
-    private static void writeDelimited(byte[] record, OutputStream out) throws IOException {
-        int length = record.length;
-        while ((length & ~0x7f) != 0) {
-            out.write((length & 0x7f) | 0x80);
-            length >>>= 7;
-        }
-        out.write(length);
-        out.write(record);
     }
 }

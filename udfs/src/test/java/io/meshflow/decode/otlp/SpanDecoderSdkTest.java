@@ -7,12 +7,9 @@ import io.meshflow.decode.SideChecks;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -31,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static io.meshflow.testing.HttpInstrumentation.callOut;
+import static io.meshflow.testing.HttpInstrumentation.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -79,59 +78,6 @@ class SpanDecoderSdkTest {
         return provider.get("meshflow-test");
     }
 
-    /** What an HTTP client instrumentation does: a CLIENT span, its context in the headers. */
-    private static Span callOut(
-            Tracer tracer,
-            Context parent,
-            String method,
-            String urlTemplate,
-            String peer,
-            long startNanos,
-            Map<String, String> headers) {
-        Span span =
-                tracer.spanBuilder(method)
-                        .setParent(parent)
-                        .setSpanKind(SpanKind.CLIENT)
-                        .setAttribute("http.request.method", method)
-                        .setAttribute("url.template", urlTemplate)
-                        .setAttribute("server.address", peer)
-                        .setStartTimestamp(startNanos, TimeUnit.NANOSECONDS)
-                        .startSpan();
-        W3CTraceContextPropagator.getInstance()
-                .inject(
-                        parent.with(span),
-                        headers,
-                        (carrier, key, value) -> carrier.put(key, value));
-        return span;
-    }
-
-    /** What an HTTP server instrumentation does: a SERVER span whose parent is in the headers. */
-    private static Span serve(
-            Tracer tracer, Map<String, String> headers, String method, String route, long start) {
-        Context remote =
-                W3CTraceContextPropagator.getInstance()
-                        .extract(Context.root(), headers, new MapGetter());
-        return tracer.spanBuilder(method + " " + route)
-                .setParent(remote)
-                .setSpanKind(SpanKind.SERVER)
-                .setAttribute("http.request.method", method)
-                .setAttribute("http.route", route)
-                .setStartTimestamp(start, TimeUnit.NANOSECONDS)
-                .startSpan();
-    }
-
-    private static final class MapGetter implements TextMapGetter<Map<String, String>> {
-        @Override
-        public Iterable<String> keys(Map<String, String> carrier) {
-            return carrier.keySet();
-        }
-
-        @Override
-        public String get(Map<String, String> carrier, String key) {
-            return carrier == null ? null : carrier.get(key);
-        }
-    }
-
     private static byte[] marshal(List<SpanData> spans) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         TraceRequestMarshaler.create(spans).writeBinaryTo(out);
@@ -158,6 +104,7 @@ class SpanDecoderSdkTest {
                         pageContext,
                         "POST",
                         "/orders/{id}",
+                        "server.address",
                         "checkout",
                         T0 + 1 * MS + 400_000,
                         toCheckout);
@@ -171,6 +118,7 @@ class SpanDecoderSdkTest {
                         Context.root().with(order),
                         "PUT",
                         "/charges",
+                        "server.address",
                         "payments.svc",
                         T0 + 3 * MS,
                         toPayments);
@@ -276,6 +224,7 @@ class SpanDecoderSdkTest {
                             Context.root(),
                             "GET",
                             "/stock/{sku}",
+                            "server.address",
                             "stock",
                             T0 + attempt * 10 * MS,
                             headers);
