@@ -14,7 +14,8 @@ import java.util.List;
  * The jar's entry point. On a Flink cluster ({@code flink run}) Flink is on the classpath and this
  * hands over to {@link MeshflowJob} at once. With {@code java -jar} it is not: the jar carries no
  * copy of Flink (a cluster has its own), so this runs the job in a child JVM whose classpath adds
- * the {@code lib/} folder the build puts beside the jar, with the same JVM options, standard
+ * the {@code lib/} folder the build puts beside the jar, with the same JVM options (plus a
+ * throughput GC and starting heap where the user set none: {@link ThroughputJvmOptions}), standard
  * streams and exit code. A first argument {@code produce} runs the Kafka producer of simulated
  * traffic instead of the job, {@code graph} the topology picture. {@code --help} is answered in
  * this JVM, on a class loader over the same jars: it needs neither JVM options nor a second
@@ -85,6 +86,9 @@ public final class Launcher {
         List<String> command = new ArrayList<>();
         command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        // after the user's own options, which it never contradicts (it adds only what they left
+        // unset)
+        command.addAll(ThroughputJvmOptions.forChild());
         command.addAll(addOpens());
         command.add("-D" + LAUNCHER_PID + "=" + ProcessHandle.current().pid());
         command.add("-cp");

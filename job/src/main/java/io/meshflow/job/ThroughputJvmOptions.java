@@ -1,0 +1,87 @@
+package io.meshflow.job;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import com.sun.management.VMOption;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The JVM options {@link Launcher} adds to the JVM it starts for a local run, unless the user chose
+ * otherwise: a throughput collector and a starting heap the job grows into without resizing.
+ *
+ * <p>A batch-like run of the job allocates hard (decoded sides, call events, state) and keeps a
+ * sizeable live set (every key waiting for its partner or remembering its fingerprints), and it has
+ * no pause target: ParallelGC spends less CPU per side than G1, the JVM's default on a server
+ * machine (measured in issue 13's closing note). A GC the user picked in any way (command line,
+ * {@code JAVA_TOOL_OPTIONS}, {@code JDK_JAVA_OPTIONS}) is kept, and so is any heap setting of
+ * theirs: what the running JVM reports as the options' origins says which were set by hand.
+ *
+ * <p>Only JDK classes are used here, as in {@link Launcher}.
+ */
+final class ThroughputJvmOptions {
+    /** Every collector flag of HotSpot 17; the ones this JVM lacks are skipped. */
+    private static final List<String> COLLECTORS =
+            List.of(
+                    "UseSerialGC",
+                    "UseParallelGC",
+                    "UseG1GC",
+                    "UseZGC",
+                    "UseShenandoahGC",
+                    "UseEpsilonGC");
+
+    /** Heap flags that, set by the user, leave the heap as they want it. */
+    private static final List<String> HEAP =
+            List.of(
+                    "InitialHeapSize",
+                    "MaxHeapSize",
+                    "MinHeapSize",
+                    "InitialRAMPercentage",
+                    "MaxRAMPercentage",
+                    "MinRAMPercentage",
+                    "InitialRAMFraction",
+                    "MaxRAMFraction");
+
+    /**
+     * The starting heap when the user set none, as a share of memory (1/16; the maximum stays the
+     * JVM's 1/4, so it can never exceed it): the JVM's default 1/64 grows by full collections on
+     * the way up, and its young generation fills within milliseconds at full speed.
+     */
+    static final String INITIAL_HEAP = "-XX:InitialRAMPercentage=6.25";
+
+    private ThroughputJvmOptions() {}
+
+    /** The options to add for the child JVM (none when the user chose both GC and heap). */
+    static List<String> forChild() {
+        HotSpotDiagnosticMXBean hotSpot =
+                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        List<String> options = new ArrayList<>();
+        if (hotSpot == null) {
+            return options;
+        }
+        if (!anySetByUser(hotSpot, COLLECTORS)) {
+            options.add("-XX:+UseParallelGC");
+        }
+        if (!anySetByUser(hotSpot, HEAP)) {
+            options.add(INITIAL_HEAP);
+        }
+        return options;
+    }
+
+    private static boolean anySetByUser(HotSpotDiagnosticMXBean hotSpot, List<String> flags) {
+        for (String flag : flags) {
+            VMOption option;
+            try {
+                option = hotSpot.getVMOption(flag);
+            } catch (IllegalArgumentException notInThisJvm) {
+                continue;
+            }
+            if (option.getOrigin() != VMOption.Origin.DEFAULT
+                    && option.getOrigin() != VMOption.Origin.ERGONOMIC) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
