@@ -14,6 +14,7 @@ import io.meshflow.decode.SplitBatches;
 import io.meshflow.job.config.PipelineSettings;
 import io.meshflow.pair.CallEvent;
 import io.meshflow.pair.PairSides;
+import io.meshflow.pair.PairSidesOperator;
 import io.meshflow.pair.PairingKey;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -71,7 +72,10 @@ public final class MeshflowPipeline {
 
         SingleOutputStreamOperator<CallEvent> calls =
                 sides.keyBy(new PairingKey(), PairingKey.TYPE)
-                        .process(new PairSides(settings.timing()))
+                        .transform(
+                                "Pair sides",
+                                TypeInformation.of(CallEvent.class),
+                                new PairSidesOperator(new PairSides(settings.timing())))
                         .uid("pair-sides")
                         .name("Pair sides");
 

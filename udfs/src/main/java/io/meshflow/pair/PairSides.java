@@ -12,6 +12,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -38,7 +39,16 @@ public class PairSides
         extends KeyedProcessFunction<Tuple3<String, String, String>, Side, CallEvent> {
     private static final long serialVersionUID = 1L;
 
+    /** The name of the keyed state of {@link PairState}. */
+    static final String STATE = "pair";
+
     private final Timing timing;
+
+    /**
+     * Keys that hold pairing state now, in this subtask: counted as state is created and cleared,
+     * from the count {@link PairSidesOperator} finds on restore. The {@code inFlightKeys} gauge.
+     */
+    private long inFlightKeys;
 
     private transient ValueState<PairState> state;
 
@@ -63,7 +73,7 @@ public class PairSides
         // No TTL: every key's timer clears it (onTimer), and a processing-time TTL would expire
         // waiting sides and fingerprints of a job stopped longer than it, while their timers
         // remain.
-        state = getRuntimeContext().getState(new ValueStateDescriptor<>("pair", PairState.class));
+        state = getRuntimeContext().getState(new ValueStateDescriptor<>(STATE, PairState.class));
         MapStateDescriptor<Long, Boolean> overflowDescriptor =
                 new MapStateDescriptor<>("pair-overflow", Types.LONG, Types.BOOLEAN);
         overflow = getRuntimeContext().getMapState(overflowDescriptor);
@@ -77,6 +87,18 @@ public class PairSides
         serverOnly = metrics.counter("serverOnlyCalls");
         retries = metrics.counter("serverRetries");
         tcpSides = metrics.counter("tcpSides");
+        Gauge<Long> keys = this::inFlightKeys;
+        metrics.gauge("inFlightKeys", keys);
+    }
+
+    /** Keys that hold pairing state now in this subtask (the {@code inFlightKeys} gauge). */
+    long inFlightKeys() {
+        return inFlightKeys;
+    }
+
+    /** Called once on start with the number of keys that hold restored state. */
+    void restoredKeys(long count) {
+        inFlightKeys = count;
     }
 
     @Override
@@ -111,6 +133,7 @@ public class PairSides
                 fresh.server = side;
             }
             state.update(fresh);
+            inFlightKeys++;
             ctx.timerService().registerEventTimeTimer(timerFor(fresh));
             return;
         }
@@ -163,6 +186,7 @@ public class PairSides
         if (current.settled) {
             // The call's bucket is forgotten downstream: no side of this key can count any more.
             state.clear();
+            inFlightKeys--;
             if (current.overflow) {
                 overflow.clear();
             }

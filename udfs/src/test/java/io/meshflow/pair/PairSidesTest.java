@@ -7,7 +7,6 @@ import io.meshflow.time.Timing;
 
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 import org.junit.jupiter.api.AfterEach;
@@ -46,9 +45,7 @@ class PairSidesTest {
                     Tuple3<String, String, String>, Side, CallEvent>
             newHarness() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new PairSides(TIMING)),
-                new PairingKey(),
-                PairingKey.TYPE);
+                new PairSidesOperator(new PairSides(TIMING)), new PairingKey(), PairingKey.TYPE);
     }
 
     @AfterEach
@@ -551,6 +548,32 @@ class PairSidesTest {
                         });
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void inFlightKeysCountsTheKeysThatHoldStateAcrossARestore() throws Exception {
+        send(client("waiting", "A", "B").at(T0 + 1000));
+        send(client("settled", "A", "B").at(T0 + 2000));
+        send(server("settled", "A", "B").at(T0 + 2005));
+        send(client("settled", "A", "B").at(T0 + 2000)); // a redelivery: no new key
+        send(tcp(true, "app", "db").at(T0 + 3000));
+        assertThat(inFlightKeys()).isEqualTo(3);
+        OperatorSubtaskState savepoint = harness.snapshot(1, T0 + 3000);
+        harness.close();
+
+        harness = newHarness();
+        harness.initializeState(savepoint);
+        harness.open();
+        assertThat(inFlightKeys()).as("counted on restore").isEqualTo(3);
+        send(server("another", "A", "B").at(T0 + 4000));
+        assertThat(inFlightKeys()).isEqualTo(4);
+        assertEverythingCleared();
+        assertThat(inFlightKeys()).as("every key forgotten").isZero();
+    }
+
+    private long inFlightKeys() {
+        return ((PairSides) ((PairSidesOperator) harness.getOperator()).getUserFunction())
+                .inFlightKeys();
     }
 
     private void send(Sides side) throws Exception {

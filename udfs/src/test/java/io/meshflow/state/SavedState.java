@@ -8,6 +8,7 @@ import io.meshflow.aggregate.MetricsAccumulator;
 import io.meshflow.decode.Side;
 import io.meshflow.pair.CallEvent;
 import io.meshflow.pair.PairSides;
+import io.meshflow.pair.PairSidesOperator;
 import io.meshflow.pair.PairingKey;
 import io.meshflow.testing.Sides;
 import io.meshflow.time.Granularity;
@@ -53,9 +54,7 @@ final class SavedState {
     static KeyedOneInputStreamOperatorTestHarness<Tuple3<String, String, String>, Side, CallEvent>
             pairing() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new PairSides(TIMING)),
-                new PairingKey(),
-                PairingKey.TYPE);
+                new PairSidesOperator(new PairSides(TIMING)), new PairingKey(), PairingKey.TYPE);
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, CallEvent, CallEvent> endpointCap()
