@@ -2,10 +2,14 @@ package io.meshflow.pair;
 
 import io.meshflow.decode.Side;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * What pairing tells aggregation: a call (paired or one-sided), a server retry attempt, or a side
- * that was dropped as a duplicate or as late (those only count in pipeline_stats).
+ * that was dropped as a duplicate or as late (those only count in pipeline_stats). Serialized by
+ * {@link CallEventSerializer}.
  */
+@TypeInfo(CallEventSerializer.Factory.class)
 public class CallEvent {
 
     /** The kinds of event; see SPEC section 3. */
@@ -82,6 +86,35 @@ public class CallEvent {
     public long durationMs;
 
     public CallEvent() {}
+
+    public CallEvent copy() {
+        CallEvent c = new CallEvent();
+        c.kind = kind;
+        c.callTime = callTime;
+        c.clientStart = clientStart;
+        c.serverStart = serverStart;
+        c.sourceService = sourceService;
+        c.sourceInstance = sourceInstance;
+        c.destService = destService;
+        c.destInstance = destInstance;
+        c.endpoint = endpoint;
+        c.endpointOverflow = endpointOverflow;
+        c.nodeLatency = nodeLatency;
+        c.nodeSuccess = nodeSuccess;
+        c.nodeResponseCode = nodeResponseCode;
+        c.edgeLatency = edgeLatency;
+        c.edgeSuccess = edgeSuccess;
+        c.edgeResponseCode = edgeResponseCode;
+        c.mtls = mtls;
+        c.clientLatency = clientLatency;
+        c.serverLatency = serverLatency;
+        c.tcpClient = tcpClient;
+        c.tcpFailed = tcpFailed;
+        c.sentBytes = sentBytes;
+        c.receivedBytes = receivedBytes;
+        c.durationMs = durationMs;
+        return c;
+    }
 
     /** A paired call: node metrics from the server's view, edge metrics from the client's. */
     public static CallEvent paired(Side client, Side server) {
