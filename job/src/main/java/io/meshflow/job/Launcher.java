@@ -15,11 +15,11 @@ import java.util.List;
  * hands over to {@link MeshflowJob} at once. With {@code java -jar} it is not: the jar carries no
  * copy of Flink (a cluster has its own), so this runs the job in a child JVM whose classpath adds
  * the {@code lib/} folder the build puts beside the jar, with the same JVM options (plus a
- * throughput GC and starting heap where the user set none: {@link ThroughputJvmOptions}), standard
- * streams and exit code. A first argument {@code produce} runs the Kafka producer of simulated
- * traffic instead of the job, {@code graph} the topology picture. {@code --help} is answered in
- * this JVM, on a class loader over the same jars: it needs neither JVM options nor a second
- * process.
+ * throughput GC and starting heap where the user set none: {@link ThroughputJvmOptions}, and an
+ * archive of the classes it loads: {@link ClassDataArchive}), standard streams and exit code. A
+ * first argument {@code produce} runs the Kafka producer of simulated traffic instead of the job,
+ * {@code graph} the topology picture. {@code --help} is answered in this JVM, on a class loader
+ * over the same jars: it needs neither JVM options nor a second process.
  *
  * <p>Only JDK classes may be used here: nothing else is loadable until Flink is found.
  */
@@ -85,10 +85,15 @@ public final class Launcher {
         }
         List<String> command = new ArrayList<>();
         command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        command.addAll(jvmOptions);
         // after the user's own options, which it never contradicts (it adds only what they left
         // unset)
         command.addAll(ThroughputJvmOptions.forChild());
+        ClassDataArchive classes = ClassDataArchive.of(jar, jars, jvmOptions);
+        if (classes != null) {
+            command.addAll(classes.options(tool == null));
+        }
         command.addAll(addOpens());
         command.add("-D" + LAUNCHER_PID + "=" + ProcessHandle.current().pid());
         command.add("-cp");
@@ -98,7 +103,11 @@ public final class Launcher {
         command.addAll(List.of(commandLine));
         Process child = new ProcessBuilder(command).inheritIO().start();
         Runtime.getRuntime().addShutdownHook(new Thread(child::destroy));
-        System.exit(child.waitFor());
+        int exitCode = child.waitFor();
+        if (classes != null) {
+            classes.childEnded(exitCode);
+        }
+        System.exit(exitCode);
     }
 
     /**
