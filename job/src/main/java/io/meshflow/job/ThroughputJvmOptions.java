@@ -9,14 +9,16 @@ import java.util.List;
 
 /**
  * The JVM options {@link Launcher} adds to the JVM it starts for a local run, unless the user chose
- * otherwise: a throughput collector and a starting heap the job grows into without resizing.
+ * otherwise: a throughput collector. The heap stays the JVM's (a quarter of memory at most): a
+ * larger starting heap was measured to cost more CPU (fresh pages to fault in and clear) than the
+ * resizes it saves.
  *
  * <p>A batch-like run of the job allocates hard (decoded sides, call events, state) and keeps a
  * sizeable live set (every key waiting for its partner or remembering its fingerprints), and it has
  * no pause target: ParallelGC spends less CPU per side than G1, the JVM's default on a server
  * machine (measured in issue 13's closing note). A GC the user picked in any way (command line,
- * {@code JAVA_TOOL_OPTIONS}, {@code JDK_JAVA_OPTIONS}) is kept, and so is any heap setting of
- * theirs: what the running JVM reports as the options' origins says which were set by hand.
+ * {@code JAVA_TOOL_OPTIONS}, {@code JDK_JAVA_OPTIONS}) is kept: what the running JVM reports as the
+ * options' origins says which were set by hand.
  *
  * <p>Only JDK classes are used here, as in {@link Launcher}.
  */
@@ -31,28 +33,9 @@ final class ThroughputJvmOptions {
                     "UseShenandoahGC",
                     "UseEpsilonGC");
 
-    /** Heap flags that, set by the user, leave the heap as they want it. */
-    private static final List<String> HEAP =
-            List.of(
-                    "InitialHeapSize",
-                    "MaxHeapSize",
-                    "MinHeapSize",
-                    "InitialRAMPercentage",
-                    "MaxRAMPercentage",
-                    "MinRAMPercentage",
-                    "InitialRAMFraction",
-                    "MaxRAMFraction");
-
-    /**
-     * The starting heap when the user set none, as a share of memory (1/16; the maximum stays the
-     * JVM's 1/4, so it can never exceed it): the JVM's default 1/64 grows by full collections on
-     * the way up, and its young generation fills within milliseconds at full speed.
-     */
-    static final String INITIAL_HEAP = "-XX:InitialRAMPercentage=6.25";
-
     private ThroughputJvmOptions() {}
 
-    /** The options to add for the child JVM (none when the user chose both GC and heap). */
+    /** The options to add for the child JVM (none when the user chose a GC). */
     static List<String> forChild() {
         HotSpotDiagnosticMXBean hotSpot =
                 ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
@@ -62,9 +45,6 @@ final class ThroughputJvmOptions {
         }
         if (!anySetByUser(hotSpot, COLLECTORS)) {
             options.add("-XX:+UseParallelGC");
-        }
-        if (!anySetByUser(hotSpot, HEAP)) {
-            options.add(INITIAL_HEAP);
         }
         return options;
     }
