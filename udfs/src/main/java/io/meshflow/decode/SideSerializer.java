@@ -114,13 +114,15 @@ public final class SideSerializer extends TypeSerializer<Side> {
     @Override
     public Side deserialize(DataInputView in) throws IOException {
         Side s = new Side();
+        // the request id is new with every request; the names repeat (NameCache)
         s.requestId = readString(in);
-        s.sourceService = readString(in);
-        s.sourceInstance = readString(in);
-        s.destService = readString(in);
-        s.destInstance = readString(in);
-        s.endpoint = readString(in);
-        s.tlsMode = readString(in);
+        NameCache names = NameCache.forThisThread();
+        s.sourceService = names.read(in);
+        s.sourceInstance = names.read(in);
+        s.destService = names.read(in);
+        s.destInstance = names.read(in);
+        s.endpoint = names.read(in);
+        s.tlsMode = names.read(in);
         s.startTime = in.readLong();
         s.latency = in.readInt();
         s.responseCode = in.readInt();
