@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * A class-data-sharing archive (the JDK's AppCDS) of the classes a local run loads, for the JVM
  * {@link Launcher} starts. Loading, verifying and linking Flink's ~9,000 classes is most of a run's
- * start: mapped from an archive they cost half as much CPU and wall time (issue 13's closing note).
+ * start: mapped from an archive, a run's start takes a third less CPU (issue 13's closing note).
  *
  * <p>The first run of a build on a JVM makes the archive at its exit ({@code
  * -XX:ArchiveClassesAtExit}, a few seconds once); later runs map it ({@code
