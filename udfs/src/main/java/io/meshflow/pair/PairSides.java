@@ -53,6 +53,7 @@ public class PairSides
     private transient Counter serverOnly;
     private transient Counter retries;
     private transient Counter tcpSides;
+    private transient long inFlightKeys; // keys with state in this subtask, since it started
 
     public PairSides(Timing timing) {
         this.timing = timing;
@@ -77,6 +78,7 @@ public class PairSides
         serverOnly = metrics.counter("serverOnlyCalls");
         retries = metrics.counter("serverRetries");
         tcpSides = metrics.counter("tcpSides");
+        metrics.gauge("inFlightKeys", () -> inFlightKeys);
     }
 
     @Override
@@ -111,6 +113,7 @@ public class PairSides
                 fresh.server = side;
             }
             state.update(fresh);
+            inFlightKeys++;
             ctx.timerService().registerEventTimeTimer(timerFor(fresh));
             return;
         }
@@ -163,6 +166,7 @@ public class PairSides
         if (current.settled) {
             // The call's bucket is forgotten downstream: no side of this key can count any more.
             state.clear();
+            inFlightKeys--;
             if (current.overflow) {
                 overflow.clear();
             }
