@@ -28,6 +28,10 @@ import java.util.SplittableRandom;
  * reports), and from a batch job outside the mesh (only the server end reports). About 2% of
  * connections fail before the server accepts them: only their client end reports, with Envoy's
  * "UF". One connection is simulated for every {@value #REQUESTS_PER_CONNECTION} requests.
+ *
+ * <p>With a {@link MeshShape} the call graph is generated instead, as large as the shape says (the
+ * benchmark's large mesh); its requests behave as above, its TCP connections are the built-in
+ * mesh's.
  */
 public final class MeshSimulator implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -59,10 +63,22 @@ public final class MeshSimulator implements Serializable {
      *     requests/s)
      */
     public MeshSimulator(long seed, long startTime, long spacingMicros) {
+        this(seed, startTime, spacingMicros, null);
+    }
+
+    /**
+     * As {@link #MeshSimulator(long, long, long)}, on a call graph generated (from the seed) to the
+     * given shape; {@code null}: the built-in mesh.
+     */
+    public MeshSimulator(long seed, long startTime, long spacingMicros, MeshShape shape) {
         this.seed = seed;
         this.startTime = startTime;
         this.spacingMicros = spacingMicros;
-        defineMesh();
+        if (shape == null) {
+            defineMesh();
+        } else {
+            generateMesh(shape);
+        }
         cumulativeWeights = new double[edges.size()];
         double sum = 0;
         for (int i = 0; i < edges.size(); i++) {
@@ -247,6 +263,84 @@ public final class MeshSimulator implements Serializable {
                 Reach.BOTH,
                 false,
                 "GET:/profiles/{id}");
+    }
+
+    /**
+     * A call graph of {@code shape.services()} services: a few enter from outside the mesh, every
+     * other service is called by one that comes before it (so every service and every endpoint can
+     * be reached), and as many calls again join random pairs. Weights vary, so some edges are
+     * busier than others, as in a real mesh.
+     */
+    private void generateMesh(MeshShape shape) {
+        SplittableRandom random = new SplittableRandom(seed ^ 0x6A09E667F3BCC909L);
+        int services = shape.services();
+        String[] names = new String[services];
+        int[] instances = new int[services];
+        String[][] endpoints = new String[services][];
+        for (int i = 0; i < services; i++) {
+            names[i] = String.format("svc-%04d", i);
+            instances[i] = share(shape.instances(), services, i);
+            endpoints[i] = new String[share(shape.endpoints(), services, i)];
+            for (int e = 0; e < endpoints[i].length; e++) {
+                endpoints[i][e] = "GET:/" + names[i] + "/op" + e;
+            }
+        }
+        int entries = Math.min(10, services - 1);
+        for (int i = 0; i < entries; i++) {
+            generatedEdge(
+                    "", 0, names[i], instances[i], endpoints[i], Reach.CALLER_OUTSIDE, random);
+        }
+        for (int callee = 1; callee < services; callee++) {
+            int caller = random.nextInt(callee);
+            generatedEdge(
+                    names[caller],
+                    instances[caller],
+                    names[callee],
+                    instances[callee],
+                    endpoints[callee],
+                    Reach.BOTH,
+                    random);
+        }
+        for (int extra = 0; extra < services; extra++) {
+            int caller = random.nextInt(services);
+            int callee = random.nextInt(services);
+            if (caller != callee) {
+                generatedEdge(
+                        names[caller],
+                        instances[caller],
+                        names[callee],
+                        instances[callee],
+                        endpoints[callee],
+                        Reach.BOTH,
+                        random);
+            }
+        }
+    }
+
+    /** Item {@code i}'s share of {@code total} spread evenly over {@code count}. */
+    private static int share(int total, int count, int i) {
+        return total / count + (i < total % count ? 1 : 0);
+    }
+
+    private void generatedEdge(
+            String source,
+            int sourceInstances,
+            String dest,
+            int destInstances,
+            String[] endpoints,
+            Reach reach,
+            SplittableRandom random) {
+        edge(
+                source,
+                sourceInstances,
+                dest,
+                destInstances,
+                0.5 + random.nextDouble() * (reach == Reach.CALLER_OUTSIDE ? 20 : 1),
+                2 + random.nextInt(80),
+                0.001 + random.nextDouble() * 0.01,
+                reach,
+                false,
+                endpoints);
     }
 
     private void defineTcp() {
@@ -491,12 +585,19 @@ public final class MeshSimulator implements Serializable {
     }
 
     private Edge pickEdge(double u) {
-        for (int i = 0; i < cumulativeWeights.length; i++) {
-            if (u < cumulativeWeights[i]) {
-                return edges.get(i);
+        // the first edge whose cumulative weight exceeds u, by bisection: a generated mesh has
+        // thousands of edges
+        int low = 0;
+        int high = cumulativeWeights.length - 1;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (u < cumulativeWeights[mid]) {
+                high = mid;
+            } else {
+                low = mid + 1;
             }
         }
-        return edges.get(edges.size() - 1);
+        return edges.get(low);
     }
 
     /** Log-normal around the median, with a heavy tail: what service latencies look like. */

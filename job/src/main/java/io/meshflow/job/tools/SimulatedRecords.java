@@ -17,10 +17,10 @@ import java.util.List;
  * per reporter: a {@code ServiceMeshMetrics} per side, or with {@code otlp} an {@code
  * ExportTraceServiceRequest} per reporting service instance (its spans, with its resource).
  */
-final class SimulatedRecords {
+public final class SimulatedRecords {
     private SimulatedRecords() {}
 
-    static List<byte[]> of(ServiceMeshMetrics request, InputFormat format) {
+    public static List<byte[]> of(ServiceMeshMetrics request, InputFormat format) {
         List<byte[]> records = new ArrayList<>(4);
         if (format == InputFormat.otlp) {
             for (ResourceSpans spans : SpanRendering.request(request).getResourceSpansList()) {

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Throughput of the whole job into SQLite: file and Kafka (a broker in its own JVM, 4 partitions),
+# SkyWalking and OTLP input, one report per record and 1-8, parallelism 1 and 2; one fresh JVM per
+# run, with the JVM settings a java -jar user gets. Prints each run's figures and a table at the end;
+# with WHOLE_COMMAND=1 (the default) the batched runs are also timed as the user's whole
+# java -jar command. Usage: bench/throughput.sh [REQUESTS] (default 200000, about 400,000 sides)
+source "$(dirname "$0")/common.sh"
+requests="${1:-200000}"
+whole="${WHOLE_COMMAND:-1}"
+start_kafka_broker
+results="$out/throughput-$(date -u +%Y%m%dT%H%M%S).txt"
+for path in file kafka; do
+  for format in skywalking otlp; do
+    for records in batched single; do
+      for parallelism in 1 2; do
+        extra=()
+        [ "$path" = kafka ] && extra+=(--bootstrap-servers "$bootstrap_servers")
+        [ "$whole" = 1 ] && [ "$records" = batched ] && extra+=(--java-jar job/target/meshflow-job.jar)
+        bench_java io.meshflow.job.bench.Throughput --path "$path" --format "$format" \
+          --records "$records" --parallelism "$parallelism" --requests "$requests" --dir "$out" \
+          "${extra[@]}" | tee -a "$results"
+      done
+    done
+  done
+done
+echo
+echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+printf '%-6s %-10s %-7s %2s %10s %10s %12s %10s %9s %8s %7s %9s\n' path format reports p sides \
+  'sides/s' 'sides/CPU-s' 'per core' 'peak MB' 'live MB' 'job s' 'java -jar'
+grep '^RESULT' "$results" | while read -r _ path format batch p sides rate cpu core peak live job cmd; do
+  printf '%-6s %-10s %-7s %2s %10s %10s %12s %10s %9s %8s %7s %9s\n' "$path" "$format" "$batch" \
+    "$p" "$sides" "$rate" "$cpu" "$core" "$peak" "$live" "$job" "$cmd"
+done
+echo "(all of it in $results)"
