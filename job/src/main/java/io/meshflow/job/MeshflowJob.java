@@ -18,10 +18,12 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ExceptionUtils;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -123,6 +125,23 @@ public final class MeshflowJob {
             // in by getExecutionEnvironment under flink run) chose an interval: use ours.
             env.enableCheckpointing(MeshflowOptions.DEFAULT_CHECKPOINT_INTERVAL.toMillis());
         }
+        if (settings.unbounded()
+                && env instanceof LocalStreamEnvironment
+                && env.getConfiguration()
+                        .getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY)
+                        .isEmpty()) {
+            // java -jar on Kafka: Flink's default keeps checkpoints in the JobManager's memory,
+            // 5 MB at most, which a busy mesh's pairing state passes in seconds (every checkpoint
+            // then fails and the job restarts). Keep them in files beside the results instead.
+            Configuration local = new Configuration();
+            local.set(
+                    CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    Path.of(MeshflowOptions.LOCAL_CHECKPOINT_DIR)
+                            .toAbsolutePath()
+                            .toUri()
+                            .toString());
+            env.configure(local);
+        }
         MeshflowWiring.build(env, settings);
         return env;
     }
@@ -146,6 +165,18 @@ public final class MeshflowJob {
         if (settings.unbounded() && settings.checkpointInterval != null) {
             config.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, settings.checkpointInterval);
         }
+        settings.options
+                .getOptional(MeshflowOptions.CHECKPOINT_DIR)
+                .ifPresent(
+                        dir ->
+                                config.set(
+                                        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                                        dir.contains("://")
+                                                ? dir
+                                                : Path.of(dir)
+                                                        .toAbsolutePath()
+                                                        .toUri()
+                                                        .toString()));
         if (settings.source != JobSettings.SourceKind.KAFKA) {
             // a progress line now and then while a file or the simulator is read; only an
             // embedded Flink starts reporters from this configuration (a cluster has its own)

@@ -14,6 +14,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -110,6 +111,46 @@ class FlinkConfigurationPrecedenceTest {
         StreamExecutionEnvironment env = MeshflowJob.environment(settings, flink);
         assertThat(checkpointInterval(env.getStreamGraph().getJobGraph()))
                 .isEqualTo(Duration.ofSeconds(42));
+    }
+
+    @Test
+    void aLocalKafkaRunKeepsItsCheckpointsInFilesNotInTheJobManagersMemory() {
+        // Flink's default (the JobManager's memory) holds 5 MB: a busy mesh passes it in seconds.
+        JobSettings settings = JobSettings.from(new String[] {KAFKA, "k:9092"}, Map.of());
+        StreamExecutionEnvironment env =
+                MeshflowJob.environment(settings, MeshflowJob.flinkConfig(settings));
+        assertThat(checkpointDir(env.getStreamGraph().getJobGraph()))
+                .isEqualTo(Path.of("meshflow-checkpoints").toAbsolutePath().toUri().toString());
+    }
+
+    @Test
+    void onAClusterItsCheckpointStorageApplies() {
+        assertThat(checkpointDir(jobGraph(new Configuration(), KAFKA, "k:9092"))).isNull();
+        Configuration cluster = new Configuration();
+        cluster.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, "s3://bucket/checkpoints");
+        assertThat(checkpointDir(jobGraph(cluster, KAFKA, "k:9092")))
+                .isEqualTo("s3://bucket/checkpoints");
+    }
+
+    @Test
+    void theCommandLinesCheckpointDirWins() {
+        Configuration cluster = new Configuration();
+        cluster.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, "s3://bucket/checkpoints");
+        assertThat(
+                        checkpointDir(
+                                jobGraph(
+                                        cluster,
+                                        KAFKA,
+                                        "k:9092",
+                                        "--checkpoint.dir",
+                                        "hdfs://nn/meshflow")))
+                .isEqualTo("hdfs://nn/meshflow");
+    }
+
+    private static String checkpointDir(JobGraph job) {
+        return job.getJobConfiguration()
+                .getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY)
+                .orElse(null);
     }
 
     /** The job graph the job submits when {@code flink run} runs it on this cluster. */

@@ -177,6 +177,18 @@ public final class MeshflowOptions {
                                     + " configuration's execution.checkpointing.interval, else"
                                     + " 10s. Bounded input is not checkpointed unless the Flink"
                                     + " configuration says so.");
+    public static final ConfigOption<String> CHECKPOINT_DIR =
+            key("checkpoint.dir")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Where checkpoints of unbounded (Kafka) input are kept (a path or URI):"
+                                    + " sets Flink's execution.checkpointing.dir. Default: the"
+                                    + " Flink configuration's; else, for a local run (java -jar),"
+                                    + " the folder "
+                                    + MeshflowOptions.LOCAL_CHECKPOINT_DIR
+                                    + " in the working directory, since Flink's own default"
+                                    + " (the JobManager's memory) holds at most 5 MB of state.");
     public static final ConfigOption<StateBackend> STATE_BACKEND =
             key("state.backend")
                     .enumType(StateBackend.class)
@@ -200,6 +212,12 @@ public final class MeshflowOptions {
      * sets an interval.
      */
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+
+    /**
+     * Checkpoints of a local run of unbounded input when neither --checkpoint.dir nor Flink's
+     * configuration names a place: a folder in the working directory.
+     */
+    public static final String LOCAL_CHECKPOINT_DIR = "meshflow-checkpoints";
 
     /** The job's command line: every option above, and {@code kafka.properties.*}. */
     public static final OptionSet COMMAND_LINE =
