@@ -23,10 +23,11 @@ import org.apache.flink.util.Collector;
  * <p>One state per key, {@link PairState}, and one timer, always recomputed from it: while a side
  * waits for its partner the timer is its pair deadline (pair.timeout after its call time, or after
  * the watermark at its arrival if it came late, within its bucket's updates: SPEC 3); once the call
- * is settled, the time its minute bucket is forgotten, when the state is cleared. Redeliveries that
- * arrive in between are recognised and dropped. Event time alone bounds the state: there is no
- * processing-time TTL, so a job resumed from a savepoint however long after finds every waiting
- * side and fingerprint intact.
+ * is settled, the time its minute bucket is forgotten, when the state is cleared (a call settled by
+ * its partner keeps its pair-deadline timer, which sets the later one when it fires: never more
+ * than one timer, never one after the time its state says). Redeliveries that arrive in between are
+ * recognised and dropped. Event time alone bounds the state: there is no processing-time TTL, so a
+ * job resumed from a savepoint however long after finds every waiting side and fingerprint intact.
  *
  * <p>TCP sides (SPEC 3, TCP) are never paired: each is counted at once and its key (the whole
  * report, {@link PairingKey}) remembered until its minute bucket is forgotten, so that its
@@ -170,17 +171,29 @@ public class PairSides
         }
         state.update(current);
         long timerAfter = timerFor(current);
-        if (timerAfter != timerBefore) {
+        if (timerAfter < timerBefore) {
             ctx.timerService().deleteEventTimeTimer(timerBefore);
             ctx.timerService().registerEventTimeTimer(timerAfter);
         }
+        // A later timer (the call settled: its forget time) is left to the waiting one, which
+        // registers it when it fires (onTimer): deleting a timer from Flink's timer queue cost
+        // as much as registering one, and most keys settle this way.
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CallEvent> out)
             throws Exception {
         PairState current = state.value();
-        if (current == null || timestamp != timerFor(current)) {
+        if (current == null) {
+            return;
+        }
+        long due = timerFor(current);
+        if (timestamp < due) {
+            // The key's timer moved later since this one was set (see processElement).
+            ctx.timerService().registerEventTimeTimer(due);
+            return;
+        }
+        if (timestamp != due) {
             return;
         }
         if (current.settled) {
@@ -210,7 +223,7 @@ public class PairSides
         }
     }
 
-    /** The one timer a key has, derived from its state. */
+    /** The time of the one timer a key has, derived from its state. */
     private long timerFor(PairState s) {
         if (s.settled) {
             return timing.callForgetTime(s.callTime);
