@@ -2,13 +2,17 @@ package io.meshflow.job.config;
 
 import io.meshflow.sink.Dialect;
 
+import java.io.Serializable;
+
 /**
- * Where the results go: what the JDBC sinks need of the settings.
+ * Where the results go: what the database sink needs of the settings (serialized with it into the
+ * job graph).
  *
  * @param user null when the URL or the driver's defaults say who
  * @param password null when there is none
  */
-public record JdbcSettings(Dialect dialect, String url, String user, String password) {
+public record JdbcSettings(Dialect dialect, String url, String user, String password)
+        implements Serializable {
 
     public static JdbcSettings from(JobSettings settings) {
         return new JdbcSettings(

@@ -1,5 +1,6 @@
 package io.meshflow.job.sinks;
 
+import io.meshflow.job.config.JdbcSettings;
 import io.meshflow.job.config.JobSettings;
 import io.meshflow.sink.Column;
 import io.meshflow.sink.Dialect;
@@ -26,23 +27,47 @@ public final class Database {
     private Database() {}
 
     public static Connection connect(JobSettings settings) throws SQLException {
+        return connect(JdbcSettings.from(settings), new Properties());
+    }
+
+    /**
+     * A connection for the job's {@link DatabaseSink} writer. SQLite: {@code synchronous=NORMAL},
+     * which in WAL mode syncs at checkpoints of the WAL rather than at every commit (a commit may
+     * be lost to a power failure, never to a crash of the job; the file is never corrupted).
+     * PostgreSQL: {@code reWriteBatchedInserts}, so the driver sends a batch of upserts as
+     * multi-row {@code INSERT ... VALUES (...), (...) ON CONFLICT} statements instead of one
+     * statement a row.
+     */
+    public static Connection connectWriter(JdbcSettings jdbc) throws SQLException {
         Properties properties = new Properties();
-        if (settings.jdbcUser != null) {
-            properties.setProperty("user", settings.jdbcUser);
+        if (jdbc.dialect() == Dialect.SQLITE) {
+            properties.setProperty("synchronous", "NORMAL");
+        } else {
+            properties.setProperty("reWriteBatchedInserts", "true");
         }
-        if (settings.jdbcPassword != null) {
-            properties.setProperty("password", settings.jdbcPassword);
+        return connect(jdbc, properties);
+    }
+
+    private static Connection connect(JdbcSettings jdbc, Properties properties)
+            throws SQLException {
+        if (jdbc.user() != null) {
+            properties.setProperty("user", jdbc.user());
         }
-        if (settings.dialect == Dialect.SQLITE) {
+        if (jdbc.password() != null) {
+            properties.setProperty("password", jdbc.password());
+        }
+        if (jdbc.dialect() == Dialect.SQLITE) {
+            // readers (the summary, graph, analysts) and the writer wait for each other's locks
+            // instead of failing with SQLITE_BUSY
             properties.setProperty("busy_timeout", "60000");
         }
         try {
-            Class.forName(settings.dialect.driverClass());
+            Class.forName(jdbc.dialect().driverClass());
         } catch (ClassNotFoundException e) {
             throw new SQLException(
-                    "JDBC driver " + settings.dialect.driverClass() + " is missing", e);
+                    "JDBC driver " + jdbc.dialect().driverClass() + " is missing", e);
         }
-        return DriverManager.getConnection(settings.jdbcUrl, properties);
+        return DriverManager.getConnection(jdbc.url(), properties);
     }
 
     /**
@@ -57,7 +82,7 @@ public final class Database {
                 Statement statement = connection.createStatement()) {
             if (settings.dialect == Dialect.SQLITE) {
                 // persistent in the file; switching needs the file to itself, so it is done here,
-                // before the job's writers open it together
+                // before the job's writer opens it
                 statement.execute("PRAGMA journal_mode=WAL");
             }
             for (String ddl : OutputTables.createStatements(settings.dialect)) {
