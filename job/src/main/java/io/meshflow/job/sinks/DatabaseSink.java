@@ -47,9 +47,9 @@ public final class DatabaseSink implements Sink<Either<MetricRecord, DeadLetter>
 
     /**
      * A failed flush is tried again this many times, waiting a second longer each time (none, 1 s,
-     * 2 s ... 9 s: 45 s in all) on a new connection: the writer back-pressures the job through a
-     * database outage. Then the job fails over, and Flink's restart strategy restarts it from its
-     * last checkpoint.
+     * 2 s ... 9 s: 45 s in all) on a new connection: the writer back-pressures the job meanwhile.
+     * Then, or at once when no new connection can be made, the job fails over, and Flink's restart
+     * strategy restarts it from its last checkpoint.
      */
     static final int RETRIES = 10;
 

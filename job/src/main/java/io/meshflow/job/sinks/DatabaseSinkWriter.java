@@ -24,7 +24,9 @@ import java.time.Duration;
  * writes them in one transaction ({@link RowBufferWriter}) when {@code batchRows} are waiting,
  * {@code flushInterval} after the first of them came, before every checkpoint barrier and at the
  * end of input. A failed transaction is rolled back and tried again on a new connection, waiting a
- * second longer each time; the task (and so the job upstream) waits meanwhile.
+ * second longer each time; the task (and so the job upstream) waits meanwhile. A database that
+ * cannot be connected to fails the job over at once, as flink-connector-jdbc's sink did: Flink's
+ * restart strategy then waits for it.
  *
  * <p>Everything runs in the task's thread (the flush timer too), so nothing here is shared.
  */
@@ -97,10 +99,17 @@ final class DatabaseSinkWriter implements SinkWriter<Either<MetricRecord, DeadLe
             return;
         }
         for (int attempt = 0; ; attempt++) {
-            try {
-                if (writer == null) {
+            if (writer == null) {
+                try {
                     writer = new RowBufferWriter(Database.connectWriter(jdbc), jdbc.dialect());
+                } catch (SQLException e) {
+                    // The database is down: fail over at once. Flink's restart strategy waits,
+                    // longer each time, and restarts from the last checkpoint, which has every
+                    // row this buffer held still to come.
+                    throw new IOException("cannot reach the database: " + e.getMessage(), e);
                 }
+            }
+            try {
                 writer.write(buffer);
                 buffer.clear();
                 return;
