@@ -6,6 +6,7 @@ import io.meshflow.sink.Column;
 import io.meshflow.sink.Dialect;
 import io.meshflow.sink.OutputTable;
 import io.meshflow.sink.OutputTables;
+import io.meshflow.sink.SqlType;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -88,8 +89,59 @@ public final class Database {
             for (String ddl : OutputTables.createStatements(settings.dialect)) {
                 statement.execute(ddl);
             }
-            addNewerColumns(connection, statement);
+            addNewerColumns(connection, statement, settings.dialect);
             checkColumns(connection, settings);
+            if (settings.mergeRunId != null) {
+                checkMergeable(statement);
+            }
+        }
+    }
+
+    /**
+     * A merge adds to each row's merge_state: rows written before meshflow stored it cannot be
+     * merged exactly, so a merge into a table holding any is refused before it starts.
+     */
+    private static void checkMergeable(Statement statement) throws SQLException {
+        for (OutputTable<?> table : OutputTables.all()) {
+            if (!table.hasMergeState()) {
+                continue;
+            }
+            try (ResultSet rows =
+                    statement.executeQuery(
+                            "SELECT COUNT(*) FROM "
+                                    + table.name()
+                                    + " WHERE "
+                                    + OutputTable.MERGE_STATE
+                                    + " IS NULL")) {
+                rows.next();
+                long without = rows.getLong(1);
+                if (without > 0) {
+                    throw new SQLException(
+                            "--write-mode merge: table "
+                                    + table.name()
+                                    + " holds "
+                                    + without
+                                    + " rows written by an earlier meshflow without merge_state,"
+                                    + " which cannot be merged exactly; use --write-mode replace,"
+                                    + " or a new database");
+                }
+            }
+        }
+    }
+
+    /**
+     * Forgets the merge bases of a finished merge run ({@code merge_bases} is bookkeeping for
+     * finishing a failed run, see {@link io.meshflow.sink.MergeBase}).
+     */
+    public static void forgetMergeRun(JobSettings settings) throws SQLException {
+        try (Connection connection = connect(settings);
+                java.sql.PreparedStatement delete =
+                        connection.prepareStatement(
+                                "DELETE FROM "
+                                        + OutputTables.MERGE_BASES.name()
+                                        + " WHERE run_id = ?")) {
+            delete.setString(1, settings.mergeRunId);
+            delete.executeUpdate();
         }
     }
 
@@ -102,8 +154,21 @@ public final class Database {
                     new String[] {"pipeline_stats", "endpoint_overflow_calls"},
                     new String[] {"pipeline_stats", "ignored_spans"});
 
-    private static void addNewerColumns(Connection connection, Statement statement)
+    private static void addNewerColumns(Connection connection, Statement statement, Dialect dialect)
             throws SQLException {
+        // merge_state came with --write-mode merge: NULL in the rows already there
+        for (OutputTable<?> table : OutputTables.all()) {
+            if (table.hasMergeState()
+                    && !columnNames(connection, table.name()).contains(OutputTable.MERGE_STATE)) {
+                statement.execute(
+                        "ALTER TABLE "
+                                + table.name()
+                                + " ADD COLUMN "
+                                + OutputTable.MERGE_STATE
+                                + " "
+                                + SqlType.BYTES.in(dialect));
+            }
+        }
         for (String[] added : NEWER_COUNTERS) {
             if (!columnNames(connection, added[0]).contains(added[1])) {
                 statement.execute(

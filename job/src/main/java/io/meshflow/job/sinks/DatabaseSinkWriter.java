@@ -101,7 +101,11 @@ final class DatabaseSinkWriter implements SinkWriter<Either<MetricRecord, DeadLe
         for (int attempt = 0; ; attempt++) {
             if (writer == null) {
                 try {
-                    writer = new RowBufferWriter(Database.connectWriter(jdbc), jdbc.dialect());
+                    writer =
+                            new RowBufferWriter(
+                                    Database.connectWriter(jdbc),
+                                    jdbc.dialect(),
+                                    jdbc.mergeRunId());
                 } catch (SQLException e) {
                     // The database is down: fail over at once. Flink's restart strategy waits,
                     // longer each time, and restarts from the last checkpoint, which has every
