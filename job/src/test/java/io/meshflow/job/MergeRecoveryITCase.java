@@ -14,14 +14,16 @@ import io.meshflow.job.testing.Rows;
 import io.meshflow.job.testing.ScenarioFile;
 import io.meshflow.job.testing.SimulatedTraffic;
 
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.Test;
@@ -35,13 +37,13 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A {@code --write-mode merge} run that fails and is restored from its last checkpoint writes the
  * rows since then again: they are added once, not twice. The second half of the input is merged
- * into the first half's tables by a job that fails once, after rows written since its last
- * completed checkpoint are in the database; the tables must equal those of the whole input read in
- * one run.
+ * into the first half's tables by a job that fails once, at the end of its input, once rows of it
+ * are in the database; the tables must equal those of the whole input read in one run.
  */
 class MergeRecoveryITCase {
     @RegisterExtension static final MiniClusterExtension FLINK = Flink.miniCluster(1, 4);
@@ -117,52 +119,49 @@ class MergeRecoveryITCase {
         }
         JdbcSettings jdbc = JdbcSettings.from(settings);
         DatabaseSink.write(
-                rows.map(new FailOnce(jdbc.url(), jdbc.mergeRunId())).name("Fail once"),
+                rows.transform(
+                        "Fail once at the end",
+                        TypeInformation.of(MetricRecord.class),
+                        new FailOnceAtTheEnd(jdbc.url(), jdbc.mergeRunId())),
                 outputs.deadLetters(),
                 jdbc);
         return env;
     }
 
     /**
-     * Fails its first attempt once rows that the restored job will write again are in the database:
-     * rows this run first wrote (its merge bases) after the last checkpoint this task heard was
-     * complete.
+     * Fails its first attempt at the end of its input, once rows of this run are in the database
+     * (its merge bases): the restored job emits the rows since its last checkpoint again, among
+     * them the final versions of hour and day rows it had written before, and the database writer
+     * writes them again.
      */
-    static final class FailOnce extends RichMapFunction<MetricRecord, MetricRecord>
-            implements CheckpointListener {
+    static final class FailOnceAtTheEnd extends AbstractStreamOperator<MetricRecord>
+            implements OneInputStreamOperator<MetricRecord, MetricRecord>, BoundedOneInput {
+        private static final long serialVersionUID = 1L;
+
         private final String url;
         private final String runId;
-        private transient boolean firstAttempt;
-        private transient long basesAtCheckpoint = -1;
-        private transient long seen;
 
-        FailOnce(String url, String runId) {
+        FailOnceAtTheEnd(String url, String runId) {
             this.url = url;
             this.runId = runId;
         }
 
         @Override
-        public void open(OpenContext context) {
-            firstAttempt = getRuntimeContext().getTaskInfo().getAttemptNumber() == 0;
+        public void processElement(StreamRecord<MetricRecord> element) {
+            output.collect(element);
         }
 
         @Override
-        public void notifyCheckpointComplete(long checkpointId) throws Exception {
-            if (firstAttempt) {
-                basesAtCheckpoint = bases();
+        public void endInput() {
+            if (getRuntimeContext().getTaskInfo().getAttemptNumber() > 0) {
+                return;
             }
-        }
-
-        @Override
-        public MetricRecord map(MetricRecord row) throws Exception {
-            if (firstAttempt
-                    && basesAtCheckpoint >= 0
-                    && ++seen % 20 == 0
-                    && bases() > basesAtCheckpoint
-                    && FAILED.compareAndSet(false, true)) {
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> FAILED.get() || bases() > 0);
+            if (FAILED.compareAndSet(false, true)) {
                 throw new IllegalStateException("failing once, as the test means to");
             }
-            return row;
         }
 
         private long bases() throws Exception {
