@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS service_metrics (
     status_4xx BIGINT NOT NULL,
     status_5xx BIGINT NOT NULL,
     status_other BIGINT NOT NULL,
+    merge_state BYTEA, -- the row's counters and latency histogram (meshflow's encoding), for --write-mode merge
     PRIMARY KEY (granularity, bucket_start, service)
 );
 
@@ -47,6 +48,7 @@ CREATE TABLE IF NOT EXISTS instance_metrics (
     status_4xx BIGINT NOT NULL,
     status_5xx BIGINT NOT NULL,
     status_other BIGINT NOT NULL,
+    merge_state BYTEA, -- the row's counters and latency histogram (meshflow's encoding), for --write-mode merge
     PRIMARY KEY (granularity, bucket_start, service, instance)
 );
 
@@ -71,6 +73,7 @@ CREATE TABLE IF NOT EXISTS endpoint_metrics (
     status_4xx BIGINT NOT NULL,
     status_5xx BIGINT NOT NULL,
     status_other BIGINT NOT NULL,
+    merge_state BYTEA, -- the row's counters and latency histogram (meshflow's encoding), for --write-mode merge
     PRIMARY KEY (granularity, bucket_start, service, endpoint)
 );
 
@@ -103,6 +106,7 @@ CREATE TABLE IF NOT EXISTS service_edges (
     client_latency_sum_ms BIGINT NOT NULL,
     server_latency_sum_ms BIGINT NOT NULL,
     overhead_avg_ms DOUBLE PRECISION,
+    merge_state BYTEA, -- the row's counters and latency histogram (meshflow's encoding), for --write-mode merge
     PRIMARY KEY (granularity, bucket_start, source_service, dest_service)
 );
 
@@ -130,6 +134,7 @@ CREATE TABLE IF NOT EXISTS instance_edges (
     status_5xx BIGINT NOT NULL,
     status_other BIGINT NOT NULL,
     paired_calls BIGINT NOT NULL,
+    merge_state BYTEA, -- the row's counters and latency histogram (meshflow's encoding), for --write-mode merge
     PRIMARY KEY (granularity, bucket_start, source_service, source_instance, dest_service, dest_instance)
 );
 
@@ -149,6 +154,7 @@ CREATE TABLE IF NOT EXISTS tcp_service_edges (
     server_received_bytes BIGINT NOT NULL,
     duration_sum_ms BIGINT NOT NULL, -- endTime - startTime over every side of the row
     duration_max_ms BIGINT NOT NULL,
+    merge_state BYTEA, -- the row's counters and latency histogram (meshflow's encoding), for --write-mode merge
     PRIMARY KEY (granularity, bucket_start, source_service, dest_service)
 );
 
@@ -170,6 +176,7 @@ CREATE TABLE IF NOT EXISTS tcp_instance_edges (
     server_received_bytes BIGINT NOT NULL,
     duration_sum_ms BIGINT NOT NULL, -- endTime - startTime over every side of the row
     duration_max_ms BIGINT NOT NULL,
+    merge_state BYTEA, -- the row's counters and latency histogram (meshflow's encoding), for --write-mode merge
     PRIMARY KEY (granularity, bucket_start, source_service, source_instance, dest_service, dest_instance)
 );
 
@@ -194,6 +201,7 @@ CREATE TABLE IF NOT EXISTS pipeline_stats (
     client_only_calls BIGINT NOT NULL,
     server_only_calls BIGINT NOT NULL,
     endpoint_overflow_calls BIGINT NOT NULL,
+    merge_state BYTEA, -- the row's counters and latency histogram (meshflow's encoding), for --write-mode merge
     PRIMARY KEY (granularity, bucket_start)
 );
 
@@ -205,6 +213,15 @@ CREATE TABLE IF NOT EXISTS dead_letters (
     reason TEXT NOT NULL,
     payload BYTEA NOT NULL,
     PRIMARY KEY (id)
+);
+
+-- Bookkeeping of --write-mode merge: each row's merge_state before a run first wrote it, so that writing it again adds the run once.
+CREATE TABLE IF NOT EXISTS merge_bases (
+    run_id TEXT NOT NULL, -- the merge run
+    table_name TEXT NOT NULL, -- the table of the row
+    row_key TEXT NOT NULL, -- the row's key columns as text
+    base BYTEA, -- merge_state before the run; NULL: no row
+    PRIMARY KEY (run_id, table_name, row_key)
 );
 
 CREATE INDEX IF NOT EXISTS service_edges_by_bucket ON service_edges (granularity, bucket_start);

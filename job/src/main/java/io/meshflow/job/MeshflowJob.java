@@ -79,6 +79,15 @@ public final class MeshflowJob {
                 return 4;
             }
         }
+        if (settings.mergeRunId != null) {
+            out.println(
+                    "meshflow: --write-mode merge, run id "
+                            + settings.mergeRunId
+                            + " (should this run fail, or stop at a savepoint, finish it with"
+                            + " --write-mode.run-id "
+                            + settings.mergeRunId
+                            + ")");
+        }
         JobExecutionResult result;
         try {
             result = run(settings);
@@ -87,6 +96,19 @@ public final class MeshflowJob {
             return 1;
         }
         if (result.isJobExecutionResult()) {
+            if (settings.mergeRunId != null) {
+                try {
+                    Database.forgetMergeRun(settings);
+                } catch (SQLException e) {
+                    // bookkeeping only: the rows are written
+                    err.println(
+                            secrets.redact(
+                                    "meshflow: could not forget the merge bases of run "
+                                            + settings.mergeRunId
+                                            + ": "
+                                            + oneLine(e)));
+                }
+            }
             Summary.print(settings, out);
         }
         return 0;

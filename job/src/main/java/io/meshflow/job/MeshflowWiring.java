@@ -1,5 +1,6 @@
 package io.meshflow.job;
 
+import io.meshflow.aggregate.MetricRecord;
 import io.meshflow.aggregate.Table;
 import io.meshflow.decode.SideBatch;
 import io.meshflow.decode.SideWatermarks;
@@ -8,7 +9,7 @@ import io.meshflow.job.config.JobSettings;
 import io.meshflow.job.config.KafkaSettings;
 import io.meshflow.job.config.MeshflowOptions;
 import io.meshflow.job.config.PipelineSettings;
-import io.meshflow.job.sinks.JdbcSinks;
+import io.meshflow.job.sinks.DatabaseSink;
 import io.meshflow.job.sources.DelimitedFrameFormat;
 import io.meshflow.job.sources.KafkaSides;
 import io.meshflow.job.sources.SimulatorSource;
@@ -24,11 +25,11 @@ import java.time.Duration;
 
 /**
  * The job around {@link MeshflowPipeline}: the source the settings choose (a file, Kafka or the
- * simulator) in front of it, a JDBC sink per table and one for dead letters behind it.
+ * simulator) in front of it, the database sink behind it.
  *
  * <pre>
- * source (decodes) -> {@link MeshflowPipeline#apply} -> one JDBC upsert sink per table
- *                                                  -> dead letters: JDBC insert sink
+ * source (decodes) -> {@link MeshflowPipeline#apply} -> rows of every table, dead letters
+ *     -> keyBy table row -> {@link DatabaseSink} (one transaction per flush)
  * </pre>
  *
  * Every source and sink has a stable uid, so savepoints survive changes to the code.
@@ -100,15 +101,10 @@ public final class MeshflowWiring {
     }
 
     private static void writeToDatabase(MeshflowPipeline.Outputs outputs, JdbcSettings jdbc) {
+        DataStream<MetricRecord> rows = null;
         for (Table table : Table.values()) {
-            outputs.rows(table)
-                    .sinkTo(JdbcSinks.rows(jdbc, table))
-                    .uid("sink-" + table.sqlName())
-                    .name("Upsert " + table.sqlName());
+            rows = rows == null ? outputs.rows(table) : rows.union(outputs.rows(table));
         }
-        outputs.deadLetters()
-                .sinkTo(JdbcSinks.deadLetters(jdbc))
-                .uid("sink-dead_letters")
-                .name("Insert dead_letters");
+        DatabaseSink.write(rows, outputs.deadLetters(), jdbc);
     }
 }

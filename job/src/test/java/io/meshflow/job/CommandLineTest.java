@@ -54,6 +54,9 @@ class CommandLineTest {
             --input x --input y                            | option --input is given twice
             --input x --kafka.bootstrap-servers k:9092     | --input and --kafka.bootstrap-servers exclude each other
             --format zipkin                                | invalid value 'zipkin' for --format: expected skywalking or otlp
+            --write-mode bogus                             | invalid value 'bogus' for --write-mode: expected replace or merge
+            --write-mode merge --kafka.bootstrap-servers k:9092 | --write-mode merge needs bounded input
+            --write-mode.run-id r1                         | --write-mode.run-id is for --write-mode merge
             """)
     void aBadOptionEndsTheJobWithOneLine(String commandLine, String expected) {
         Result result = run(commandLine.trim().split("\\s+"));

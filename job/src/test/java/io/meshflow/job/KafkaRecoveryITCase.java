@@ -97,7 +97,8 @@ class KafkaRecoveryITCase {
             // from its
             // checkpoint four times without reaching it (the restart strategy waits longer each
             // time).
-            await().atMost(Duration.ofSeconds(90)).until(() -> log.saw("JDBC executeBatch error"));
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> log.saw("rows to the database, trying again"));
             long restoresBefore = log.count("Restoring job");
             await().atMost(Duration.ofSeconds(90))
                     .until(() -> log.count("Restoring job") >= restoresBefore + 4);

@@ -106,6 +106,24 @@ public final class Column<R> {
                 (ps, i, d, r) -> ps.setBytes(i, value.apply(r)));
     }
 
+    /** Bytes that are NULL where the row has none. */
+    public static <R> Column<R> nullableBytes(String name, Function<R, byte[]> value) {
+        return new Column<>(
+                name,
+                SqlType.BYTES,
+                true,
+                null,
+                null,
+                (ps, i, d, r) -> {
+                    byte[] v = value.apply(r);
+                    if (v == null) {
+                        ps.setNull(i, Types.BINARY);
+                    } else {
+                        ps.setBytes(i, v);
+                    }
+                });
+    }
+
     /** The same column, explained (key columns say what they name). */
     public Column<R> meaning(String meaning) {
         return new Column<>(name, type, nullable, meaning, merge, binding);

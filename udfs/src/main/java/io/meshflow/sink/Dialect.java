@@ -105,7 +105,7 @@ public enum Dialect {
     /**
      * INSERT that keeps the first row of a key: for rows that never change, such as dead letters.
      */
-    public String insertOnce(String table, String keyColumn, List<String> columns) {
+    public String insertOnce(String table, List<String> keyColumns, List<String> columns) {
         String placeholders = columns.stream().map(c -> "?").collect(Collectors.joining(", "));
         return "INSERT INTO "
                 + table
@@ -115,7 +115,7 @@ public enum Dialect {
                 + placeholders
                 + ")"
                 + " ON CONFLICT ("
-                + keyColumn
+                + String.join(", ", keyColumns)
                 + ") DO NOTHING";
     }
 }

@@ -14,6 +14,11 @@ import java.util.Map;
  */
 public final class OutputTable<R> {
 
+    /**
+     * The column of a row's whole accumulator, for {@code --write-mode merge} ({@link MergeState}).
+     */
+    public static final String MERGE_STATE = "merge_state";
+
     /** A secondary index: its name and columns. */
     public record Index(String name, List<String> columns) {}
 
@@ -77,7 +82,7 @@ public final class OutputTable<R> {
     public String upsertSql(Dialect dialect) {
         List<String> valueNames = names(values);
         if (keepFirst) {
-            return dialect.insertOnce(name, keys.get(0).name(), names(columns));
+            return dialect.insertOnce(name, names(keys), names(columns));
         }
         Map<String, String> updates = new LinkedHashMap<>();
         for (Column<R> c : values) {
@@ -93,6 +98,28 @@ public final class OutputTable<R> {
     public void bind(PreparedStatement ps, Dialect dialect, R row) throws SQLException {
         for (int i = 0; i < columns.size(); i++) {
             columns.get(i).bind(ps, i + 1, dialect, row);
+        }
+    }
+
+    /** Whether the table stores each row's whole accumulator, {@value #MERGE_STATE}. */
+    public boolean hasMergeState() {
+        return values.stream().anyMatch(c -> c.name().equals(MERGE_STATE));
+    }
+
+    /** The stored {@value #MERGE_STATE} of a row, selected by its key ({@link #bindKey}). */
+    public String selectMergeStateSql() {
+        return "SELECT "
+                + MERGE_STATE
+                + " FROM "
+                + name
+                + " WHERE "
+                + String.join(" AND ", keys.stream().map(c -> c.name() + " = ?").toList());
+    }
+
+    /** Binds the key columns of {@code row} to {@link #selectMergeStateSql}. */
+    public void bindKey(PreparedStatement ps, Dialect dialect, R row) throws SQLException {
+        for (int i = 0; i < keys.size(); i++) {
+            keys.get(i).bind(ps, i + 1, dialect, row);
         }
     }
 
@@ -174,9 +201,6 @@ public final class OutputTable<R> {
         }
 
         public OutputTable<R> build() {
-            if (keepFirst && keys.size() != 1) {
-                throw new IllegalStateException(name + ": keep-first tables have a one-column key");
-            }
             return new OutputTable<>(this);
         }
     }

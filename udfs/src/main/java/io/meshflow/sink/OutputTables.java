@@ -33,17 +33,29 @@ public final class OutputTables {
                     bigint("errors", r -> r.metrics.errors),
                     bigint("latency_sum_ms", r -> r.metrics.latencySumMs),
                     bigint("latency_max_ms", r -> r.metrics.latencyMaxMs),
-                    bigint("p50_ms", r -> r.metrics.percentileMs(50)),
-                    bigint("p75_ms", r -> r.metrics.percentileMs(75)),
-                    bigint("p90_ms", r -> r.metrics.percentileMs(90)),
-                    bigint("p95_ms", r -> r.metrics.percentileMs(95)),
-                    bigint("p99_ms", r -> r.metrics.percentileMs(99)),
+                    bigint("p50_ms", r -> RowPercentiles.of(r.metrics, 0)),
+                    bigint("p75_ms", r -> RowPercentiles.of(r.metrics, 1)),
+                    bigint("p90_ms", r -> RowPercentiles.of(r.metrics, 2)),
+                    bigint("p95_ms", r -> RowPercentiles.of(r.metrics, 3)),
+                    bigint("p99_ms", r -> RowPercentiles.of(r.metrics, 4)),
                     nullableDouble("apdex", r -> r.metrics.apdex()),
                     bigint("status_2xx", r -> r.metrics.status2xx),
                     bigint("status_3xx", r -> r.metrics.status3xx),
                     bigint("status_4xx", r -> r.metrics.status4xx),
                     bigint("status_5xx", r -> r.metrics.status5xx),
                     bigint("status_other", r -> r.metrics.statusOther));
+
+    /**
+     * The row's whole accumulator, from which its other value columns derive: what {@code
+     * --write-mode merge} adds a later run's calls to. NULL in rows written before meshflow stored
+     * it.
+     */
+    private static final Column<MetricRecord> MERGE_STATE =
+            Column.<MetricRecord>nullableBytes(
+                            OutputTable.MERGE_STATE, r -> MergeState.encode(r.metrics))
+                    .meaning(
+                            "the row's counters and latency histogram (meshflow's encoding), for"
+                                    + " --write-mode merge");
 
     public static final OutputTable<MetricRecord> SERVICE_METRICS =
             OutputTable.<MetricRecord>named(
@@ -56,6 +68,7 @@ public final class OutputTables {
                             Column.<MetricRecord>text("service", r -> r.key.service())
                                     .meaning("the called service"))
                     .values(METRICS)
+                    .values(MERGE_STATE)
                     .build();
 
     public static final OutputTable<MetricRecord> INSTANCE_METRICS =
@@ -71,6 +84,7 @@ public final class OutputTables {
                             Column.<MetricRecord>text("instance", r -> r.key.instance())
                                     .meaning("the called instance"))
                     .values(METRICS)
+                    .values(MERGE_STATE)
                     .build();
 
     public static final OutputTable<MetricRecord> ENDPOINT_METRICS =
@@ -86,6 +100,7 @@ public final class OutputTables {
                             Column.<MetricRecord>text("endpoint", r -> r.key.endpoint())
                                     .meaning("the called endpoint"))
                     .values(METRICS)
+                    .values(MERGE_STATE)
                     .build();
 
     public static final OutputTable<MetricRecord> SERVICE_EDGES =
@@ -110,6 +125,7 @@ public final class OutputTables {
                             bigint("client_latency_sum_ms", r -> r.metrics.clientLatencySumMs),
                             bigint("server_latency_sum_ms", r -> r.metrics.serverLatencySumMs),
                             nullableDouble("overhead_avg_ms", r -> r.metrics.overheadAvgMs()))
+                    .values(MERGE_STATE)
                     .index("service_edges_by_bucket", "granularity", "bucket_start")
                     .build();
 
@@ -132,6 +148,7 @@ public final class OutputTables {
                                     .meaning("the called instance"))
                     .values(METRICS)
                     .values(bigint("paired_calls", r -> r.metrics.pairedCalls))
+                    .values(MERGE_STATE)
                     .build();
 
     /** The columns of both tcp_* tables (SPEC 4): TCP sides, each counted from its own end. */
@@ -172,6 +189,7 @@ public final class OutputTables {
                             Column.<MetricRecord>text("dest_service", r -> r.key.destService())
                                     .meaning("the end connected to"))
                     .values(CONNECTIONS)
+                    .values(MERGE_STATE)
                     .index("tcp_service_edges_by_bucket", "granularity", "bucket_start")
                     .build();
 
@@ -195,6 +213,7 @@ public final class OutputTables {
                             Column.<MetricRecord>text("dest_instance", r -> r.key.destInstance())
                                     .meaning("the instance connected to"))
                     .values(CONNECTIONS)
+                    .values(MERGE_STATE)
                     .build();
 
     /**
@@ -252,6 +271,7 @@ public final class OutputTables {
                             bigint("client_only_calls", r -> r.metrics.clientOnlyCalls),
                             bigint("server_only_calls", r -> r.metrics.serverOnlyCalls),
                             bigint("endpoint_overflow_calls", r -> r.metrics.endpointOverflowCalls))
+                    .values(MERGE_STATE)
                     .build();
 
     /** Never updated: a replay after a failure finds the row there and leaves it. */
@@ -270,6 +290,28 @@ public final class OutputTables {
                             bytes("payload", d -> d.payload))
                     .keepFirst()
                     .index("dead_letters_by_time", "received_at")
+                    .build();
+
+    /**
+     * What each table row held before a {@code --write-mode merge} run first wrote it: written once
+     * per run and row, in the transaction of the row's first write (see {@link MergeBase}).
+     */
+    public static final OutputTable<MergeBase> MERGE_BASES =
+            OutputTable.<MergeBase>named(
+                            "merge_bases",
+                            "Bookkeeping of --write-mode merge: each row's merge_state before a run"
+                                    + " first wrote it, so that writing it again adds the run once.")
+                    .key(
+                            Column.<MergeBase>text("run_id", MergeBase::runId)
+                                    .meaning("the merge run"),
+                            Column.<MergeBase>text("table_name", MergeBase::table)
+                                    .meaning("the table of the row"),
+                            Column.<MergeBase>text("row_key", MergeBase::rowKey)
+                                    .meaning("the row's key columns as text"))
+                    .values(
+                            Column.<MergeBase>nullableBytes("base", MergeBase::state)
+                                    .meaning("merge_state before the run; NULL: no row"))
+                    .keepFirst()
                     .build();
 
     /** The description of an aggregated table. */
@@ -299,7 +341,8 @@ public final class OutputTables {
                 TCP_INSTANCE_EDGES,
                 SERVICES,
                 PIPELINE_STATS,
-                DEAD_LETTERS);
+                DEAD_LETTERS,
+                MERGE_BASES);
     }
 
     /** The statements that create whatever tables and indexes are missing: tables first. */

@@ -72,6 +72,15 @@ public final class JobSettings {
     /** The input format's decoder, with the checks every side passes. */
     public final RecordDecoder decoder;
 
+    /** {@code --write-mode}. */
+    public final WriteMode writeMode;
+
+    /**
+     * With {@code --write-mode merge}: the run's id, {@code --write-mode.run-id} or new (fixed
+     * here, when the job is built, so a restart of the job keeps it); null with replace.
+     */
+    public final String mergeRunId;
+
     private JobSettings(Configuration options, Map<String, String> env) {
         this.options = options;
         boolean file = options.contains(INPUT);
@@ -127,6 +136,23 @@ public final class JobSettings {
                     case skywalking -> new SideDecoder(checks);
                     case otlp -> new SpanDecoder(checks);
                 };
+        this.writeMode = options.get(WRITE_MODE);
+        if (writeMode == WriteMode.merge) {
+            if (source == SourceKind.KAFKA && !options.get(KAFKA_BOUNDED)) {
+                throw new InvalidOptionException(
+                        "--write-mode merge needs bounded input (--input, the simulator, or"
+                                + " --kafka.bounded true): a job that never ends would keep a"
+                                + " merge base for every row it ever writes");
+            }
+            this.mergeRunId =
+                    options.getOptional(WRITE_MODE_RUN_ID)
+                            .orElseGet(() -> java.util.UUID.randomUUID().toString());
+        } else {
+            if (options.contains(WRITE_MODE_RUN_ID)) {
+                throw new InvalidOptionException("--write-mode.run-id is for --write-mode merge");
+            }
+            this.mergeRunId = null;
+        }
         if (options.get(GENERATOR_REQUESTS) <= 0) {
             throw new InvalidOptionException("--generator.requests must be at least 1");
         }

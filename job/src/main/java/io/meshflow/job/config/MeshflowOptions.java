@@ -101,6 +101,27 @@ public final class MeshflowOptions {
                                     + "MESHFLOW_JDBC_PASSWORD (command lines show in ps). Never"
                                     + " logged.");
 
+    public static final ConfigOption<WriteMode> WRITE_MODE =
+            key("write-mode")
+                    .enumType(WriteMode.class)
+                    .defaultValue(WriteMode.replace)
+                    .withDescription(
+                            "What a row already in the database becomes when this run writes its"
+                                    + " key: replace (the run's row replaces it; the same input"
+                                    + " again rewrites the same values) or merge (the run's calls"
+                                    + " are added to it exactly: counters add, percentiles and"
+                                    + " apdex come from the merged histogram; bounded input"
+                                    + " only).");
+    public static final ConfigOption<String> WRITE_MODE_RUN_ID =
+            key("write-mode.run-id")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "With --write-mode merge: the run's id, new for every run by default"
+                                    + " (the job prints it). Give the id of a merge run that"
+                                    + " failed, or was stopped with a savepoint, to finish it:"
+                                    + " its rows are then added once, not twice.");
+
     public static final ConfigOption<Duration> PAIR_TIMEOUT =
             key("pair.timeout")
                     .durationType()
@@ -236,6 +257,12 @@ public final class MeshflowOptions {
     public enum InputFormat {
         skywalking,
         otlp
+    }
+
+    /** {@code --write-mode}: what this run's rows do to rows already in the database. */
+    public enum WriteMode {
+        replace,
+        merge
     }
 
     /** Flink's state backends. */

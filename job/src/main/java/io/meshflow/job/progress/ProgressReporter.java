@@ -65,9 +65,8 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
         if (operator.equals("Split batches") && name.equals("deadLetters")) {
             return "deadLetters";
         }
-        if (operator.startsWith("Upsert ")
-                && !operator.contains("Committer")
-                && name.equals("numRecordsIn")) {
+        // the database writer's own count of table rows (its input holds dead letters too)
+        if (operator.startsWith("Upsert ") && name.equals("rows")) {
             return "rows";
         }
         return null;

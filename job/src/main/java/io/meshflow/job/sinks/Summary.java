@@ -102,6 +102,13 @@ public final class Summary {
                                                     "server_sent_bytes + server_received_bytes")
                                             + "), 0) FROM tcp_service_edges WHERE granularity = 'day'"));
             out.println("  dead letters: " + one(s, "SELECT COUNT(*) FROM dead_letters"));
+            // the figures above are the tables', so after a merge they include earlier runs
+            out.println(
+                    "  write mode:   "
+                            + (settings.mergeRunId == null
+                                    ? "replace (this run's rows replaced any of the same key)"
+                                    : "merge (this run's calls were added to the rows there were;"
+                                            + " the figures above are the merged tables')"));
             boolean defaultDatabase =
                     settings.jdbcUrl.equals(MeshflowOptions.JDBC_URL.defaultValue());
             out.println(

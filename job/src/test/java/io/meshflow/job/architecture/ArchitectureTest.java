@@ -46,7 +46,7 @@ class ArchitectureTest {
                     "io.meshflow.decode.Side",
                     "io.meshflow.pair.PairSides",
                     "io.meshflow.aggregate.MergeRows",
-                    "io.meshflow.sink.RowStatements",
+                    "io.meshflow.sink.RowBufferWriter",
                     "io.meshflow.time.Timing",
                     "io.meshflow.job.MeshflowJob"
                 }) {

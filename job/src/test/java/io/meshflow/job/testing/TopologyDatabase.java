@@ -220,8 +220,9 @@ public final class TopologyDatabase {
     private void metrics(
             Instant bucket, String granularity, String service, long calls, long errors, long p99) {
         run(
+                // the last value: merge_state, which the picture does not read
                 "INSERT INTO service_metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                        + " ?, ?)",
+                        + " ?, ?, NULL)",
                 ps -> {
                     ps.setString(1, granularity);
                     dialect.setTimestamp(ps, 2, bucket.toEpochMilli());
@@ -251,7 +252,7 @@ public final class TopologyDatabase {
             Double overhead) {
         run(
                 "INSERT INTO service_edges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                        + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                 ps -> {
                     ps.setString(1, granularity);
                     dialect.setTimestamp(ps, 2, bucket.toEpochMilli());
@@ -298,7 +299,8 @@ public final class TopologyDatabase {
             long serverSent,
             long serverReceived) {
         run(
-                "INSERT INTO tcp_service_edges VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, 10, 10)",
+                "INSERT INTO tcp_service_edges VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, 10, 10,"
+                        + " NULL)",
                 ps -> {
                     ps.setString(1, "minute");
                     dialect.setTimestamp(ps, 2, bucket.toEpochMilli());

@@ -5,7 +5,7 @@ import io.meshflow.sink.Dialect;
 import io.meshflow.sink.OutputTablesRoundTrip;
 
 /** {@link OutputTablesRoundTrip} in a real PostgreSQL: a fresh database per test. */
-class RowStatementsITCase extends OutputTablesRoundTrip {
+class RowBufferWriterITCase extends OutputTablesRoundTrip {
 
     @Override
     protected Dialect dialect() {

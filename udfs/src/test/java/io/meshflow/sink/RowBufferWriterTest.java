@@ -1,7 +1,7 @@
 package io.meshflow.sink;
 
 /** {@link OutputTablesRoundTrip} in SQLite, in memory: a fresh database per connection. */
-class RowStatementsTest extends OutputTablesRoundTrip {
+class RowBufferWriterTest extends OutputTablesRoundTrip {
 
     @Override
     protected Dialect dialect() {
