@@ -1,8 +1,9 @@
 # Sourced by the bench/*.sh commands: builds what they need (once) and defines bench_java, which
 # runs a main class of the benchmarks (job/src/test/java/io/meshflow/job/bench) on the job's test
 # classpath -- the Kafka test kit and the embedded PostgreSQL are test dependencies, never in the
-# shaded jar -- with the JVM settings a java -jar user gets: none but Flink's --add-opens, unless
-# JAVA_OPTS says otherwise (e.g. JAVA_OPTS=-XX:+UseParallelGC to compare collectors).
+# shaded jar -- with the JVM settings a java -jar user gets: Flink's --add-opens and ParallelGC, as the
+# launcher gives the JVM it starts (ThroughputJvmOptions), unless JAVA_OPTS says otherwise (e.g.
+# JAVA_OPTS=-XX:+UseG1GC to compare collectors).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out=bench-out
@@ -19,7 +20,7 @@ bench_classpath="job/target/test-classes:job/target/classes:udfs/target/classes:
 
 bench_java() {
   # shellcheck disable=SC2086 # one flag per word
-  java ${JAVA_OPTS:-} $add_opens -Dlog4j2.configurationFile=bench/log4j2-bench.properties \
+  java ${JAVA_OPTS:--XX:+UseParallelGC} $add_opens -Dlog4j2.configurationFile=bench/log4j2-bench.properties \
     -cp "$bench_classpath" "$@"
 }
 
