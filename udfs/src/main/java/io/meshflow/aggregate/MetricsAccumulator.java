@@ -202,20 +202,41 @@ public final class MetricsAccumulator {
      * precision.
      */
     public long percentileMs(double percentile) {
+        return percentilesMs(percentile)[0];
+    }
+
+    /**
+     * Several percentiles as {@link #percentileMs} defines them, in one pass over the histogram:
+     * {@code percentiles} ascending.
+     */
+    public long[] percentilesMs(double... percentiles) {
+        long[] values = new long[percentiles.length];
         if (latencies == null || calls == 0) {
-            return 0;
+            return values;
         }
         long total = latencies.getTotalCount();
-        long rank = Math.max(1, (long) Math.ceil(percentile / 100.0 * total));
+        int next = 0;
+        long rank = rank(percentiles[0], total);
         long cumulative = 0;
         for (HistogramIterationValue v : latencies.recordedValues()) {
             cumulative += v.getCountAtValueIteratedTo();
-            if (cumulative >= rank) {
+            while (cumulative >= rank) {
                 long value = latencies.medianEquivalentValue(v.getValueIteratedTo());
-                return Math.min(value, latencyMaxMs);
+                values[next++] = Math.min(value, latencyMaxMs);
+                if (next == percentiles.length) {
+                    return values;
+                }
+                rank = rank(percentiles[next], total);
             }
         }
-        return latencyMaxMs;
+        while (next < percentiles.length) {
+            values[next++] = latencyMaxMs;
+        }
+        return values;
+    }
+
+    private static long rank(double percentile, long total) {
+        return Math.max(1, (long) Math.ceil(percentile / 100.0 * total));
     }
 
     /** (satisfied + tolerating / 2) / calls, or null without calls. */

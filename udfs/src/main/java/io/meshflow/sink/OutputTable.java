@@ -106,17 +106,17 @@ public final class OutputTable<R> {
         return values.stream().anyMatch(c -> c.name().equals(MERGE_STATE));
     }
 
-    /** The stored {@value #MERGE_STATE} of a row, selected by its key ({@link #bindKey}). */
-    public String selectMergeStateSql() {
+    /** One column of a row, selected by its key ({@link #bindKey}). */
+    public String selectByKeySql(String column) {
         return "SELECT "
-                + MERGE_STATE
+                + column
                 + " FROM "
                 + name
                 + " WHERE "
                 + String.join(" AND ", keys.stream().map(c -> c.name() + " = ?").toList());
     }
 
-    /** Binds the key columns of {@code row} to {@link #selectMergeStateSql}. */
+    /** Binds the key columns of {@code row} to {@link #selectByKeySql}. */
     public void bindKey(PreparedStatement ps, Dialect dialect, R row) throws SQLException {
         for (int i = 0; i < keys.size(); i++) {
             keys.get(i).bind(ps, i + 1, dialect, row);

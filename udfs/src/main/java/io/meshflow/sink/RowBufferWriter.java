@@ -115,11 +115,7 @@ public final class RowBufferWriter implements AutoCloseable {
             Table table, OutputTable<MetricRecord> description, Collection<MetricRecord> rows)
             throws SQLException {
         if (findBase == null) {
-            findBase =
-                    connection.prepareStatement(
-                            "SELECT base FROM "
-                                    + OutputTables.MERGE_BASES.name()
-                                    + " WHERE run_id = ? AND table_name = ? AND row_key = ?");
+            findBase = connection.prepareStatement(OutputTables.MERGE_BASES.selectByKeySql("base"));
             recordBase = connection.prepareStatement(OutputTables.MERGE_BASES.upsertSql(dialect));
         }
         List<MetricRecord> merged = new ArrayList<>(rows.size());
@@ -127,9 +123,8 @@ public final class RowBufferWriter implements AutoCloseable {
         for (MetricRecord row : rows) {
             String rowKey = MergeBase.rowKey(row.key);
             byte[] base;
-            findBase.setString(1, mergeRun);
-            findBase.setString(2, table.sqlName());
-            findBase.setString(3, rowKey);
+            OutputTables.MERGE_BASES.bindKey(
+                    findBase, dialect, new MergeBase(mergeRun, table.sqlName(), rowKey, null));
             try (ResultSet found = findBase.executeQuery()) {
                 if (found.next()) {
                     base = found.getBytes(1);
@@ -162,7 +157,9 @@ public final class RowBufferWriter implements AutoCloseable {
             throws SQLException {
         PreparedStatement select = storedStates.get(table);
         if (select == null) {
-            select = connection.prepareStatement(description.selectMergeStateSql());
+            select =
+                    connection.prepareStatement(
+                            description.selectByKeySql(OutputTable.MERGE_STATE));
             storedStates.put(table, select);
         }
         description.bindKey(select, dialect, row);
