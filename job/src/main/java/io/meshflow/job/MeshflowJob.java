@@ -158,10 +158,7 @@ public final class MeshflowJob {
             Configuration local = new Configuration();
             local.set(
                     CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                    Path.of(MeshflowOptions.LOCAL_CHECKPOINT_DIR)
-                            .toAbsolutePath()
-                            .toUri()
-                            .toString());
+                    checkpointUri(MeshflowOptions.LOCAL_CHECKPOINT_DIR));
             env.configure(local);
         }
         MeshflowWiring.build(env, settings);
@@ -193,12 +190,7 @@ public final class MeshflowJob {
                         dir ->
                                 config.set(
                                         CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                                        dir.contains("://")
-                                                ? dir
-                                                : Path.of(dir)
-                                                        .toAbsolutePath()
-                                                        .toUri()
-                                                        .toString()));
+                                        checkpointUri(dir)));
         if (settings.source != JobSettings.SourceKind.KAFKA) {
             // a progress line now and then while a file or the simulator is read; only an
             // embedded Flink starts reporters from this configuration (a cluster has its own)
@@ -210,6 +202,11 @@ public final class MeshflowJob {
                     settings.progressInterval.toMillis() + " ms");
         }
         return config;
+    }
+
+    /** A checkpoint place as Flink takes it: a URI as given, a path as an absolute file URI. */
+    private static String checkpointUri(String dir) {
+        return dir.contains("://") ? dir : Path.of(dir).toAbsolutePath().toUri().toString();
     }
 
     private static String oneLine(Throwable e) {
