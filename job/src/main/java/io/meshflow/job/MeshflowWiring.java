@@ -22,6 +22,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The job around {@link MeshflowPipeline}: the source the settings choose (a file, Kafka or the
@@ -101,9 +103,9 @@ public final class MeshflowWiring {
     }
 
     private static void writeToDatabase(MeshflowPipeline.Outputs outputs, JdbcSettings jdbc) {
-        DataStream<MetricRecord> rows = null;
+        List<DataStream<MetricRecord>> rows = new ArrayList<>();
         for (Table table : Table.values()) {
-            rows = rows == null ? outputs.rows(table) : rows.union(outputs.rows(table));
+            rows.add(outputs.rows(table));
         }
         DatabaseSink.write(rows, outputs.deadLetters(), jdbc);
     }

@@ -119,10 +119,11 @@ class MergeRecoveryITCase {
         }
         JdbcSettings jdbc = JdbcSettings.from(settings);
         DatabaseSink.write(
-                rows.transform(
-                        "Fail once at the end",
-                        TypeInformation.of(MetricRecord.class),
-                        new FailOnceAtTheEnd(jdbc.url(), jdbc.mergeRunId())),
+                List.of(
+                        rows.transform(
+                                "Fail once at the end",
+                                TypeInformation.of(MetricRecord.class),
+                                new FailOnceAtTheEnd(jdbc.url(), jdbc.mergeRunId()))),
                 outputs.deadLetters(),
                 jdbc);
         return env;

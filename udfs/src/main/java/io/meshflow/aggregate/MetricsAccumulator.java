@@ -159,9 +159,10 @@ public final class MetricsAccumulator {
         statusOther += other.statusOther;
         if (other.latencies != null) {
             if (latencies == null) {
-                latencies = new Histogram(SIGNIFICANT_DIGITS);
+                latencies = copyOf(other.latencies);
+            } else {
+                latencies.add(other.latencies);
             }
-            latencies.add(other.latencies);
         }
         pairedCalls += other.pairedCalls;
         clientOnlyCalls += other.clientOnlyCalls;
@@ -193,6 +194,16 @@ public final class MetricsAccumulator {
     public MetricsAccumulator copy() {
         MetricsAccumulator copy = new MetricsAccumulator();
         copy.merge(this);
+        return copy;
+    }
+
+    /**
+     * A histogram of the same counts, its counts array allocated at its final size at once (adding
+     * into a fresh histogram would grow it bucket by bucket), and growing as needed.
+     */
+    private static Histogram copyOf(Histogram source) {
+        Histogram copy = source.copy();
+        copy.setAutoResize(true);
         return copy;
     }
 

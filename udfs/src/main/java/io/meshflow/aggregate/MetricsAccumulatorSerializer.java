@@ -30,6 +30,14 @@ public final class MetricsAccumulatorSerializer extends TypeSerializer<MetricsAc
     /** A bit of the written {@code kinds} no service kind uses: the TCP counters follow it. */
     private static final int WITH_CONNECTIONS = 1 << 30;
 
+    /**
+     * Each thread's buffer for encoding histograms: HdrHistogram asks for room for its whole counts
+     * array (kilobytes) however few values it holds, and a new buffer per row was the serializer's
+     * largest cost.
+     */
+    private static final ThreadLocal<ByteBuffer[]> ENCODE_BUFFER =
+            ThreadLocal.withInitial(() -> new ByteBuffer[] {ByteBuffer.allocate(4096)});
+
     @Override
     public boolean isImmutableType() {
         return false;
@@ -115,11 +123,20 @@ public final class MetricsAccumulatorSerializer extends TypeSerializer<MetricsAc
         if (a.latencies == null) {
             out.writeInt(-1);
         } else {
-            ByteBuffer buffer = ByteBuffer.allocate(a.latencies.getNeededByteBufferCapacity());
+            ByteBuffer buffer = encodeBuffer(a.latencies.getNeededByteBufferCapacity());
             int length = a.latencies.encodeIntoByteBuffer(buffer);
             out.writeInt(length);
             out.write(buffer.array(), 0, length);
         }
+    }
+
+    /** This thread's encoding buffer, cleared, with room for {@code capacity} bytes. */
+    private static ByteBuffer encodeBuffer(int capacity) {
+        ByteBuffer[] holder = ENCODE_BUFFER.get();
+        if (holder[0].capacity() < capacity) {
+            holder[0] = ByteBuffer.allocate(Math.max(capacity, 2 * holder[0].capacity()));
+        }
+        return holder[0].clear();
     }
 
     @Override

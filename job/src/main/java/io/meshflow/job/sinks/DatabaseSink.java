@@ -18,6 +18,7 @@ import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.types.Either;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * meshflow's database sink: the rows of every table and the dead letters, written by one writer per
@@ -64,26 +65,33 @@ public final class DatabaseSink implements Sink<Either<MetricRecord, DeadLetter>
     }
 
     /**
-     * Writes {@code rows} (of any table) and {@code deadLetters} to the database. Each table row
-     * (and dead letter) goes to one writer, always the same, so its versions are written in order
-     * and no two transactions ever wait for each other's rows: the sink's input is keyed by table
-     * row. SQLite gets one writer; PostgreSQL one per subtask of the job.
+     * Writes {@code rows} (streams of any tables' rows) and {@code deadLetters} to the database.
+     * Each table row (and dead letter) goes to one writer, always the same, so its versions are
+     * written in order and no two transactions ever wait for each other's rows: the sink's input is
+     * keyed by table row. SQLite gets one writer; PostgreSQL one per subtask of the job. Each
+     * stream is marked for the writer on its own, before the union, so that the marking chains to
+     * the operator that made the rows and a row is serialized once, at the writers' shuffle.
      */
     public static DataStreamSink<Either<MetricRecord, DeadLetter>> write(
-            DataStream<MetricRecord> rows, DataStream<DeadLetter> deadLetters, JdbcSettings jdbc) {
+            List<DataStream<MetricRecord>> rows,
+            DataStream<DeadLetter> deadLetters,
+            JdbcSettings jdbc) {
         DataStream<Either<MetricRecord, DeadLetter>> all =
-                rows.map(row -> Either.<MetricRecord, DeadLetter>Left(row))
+                deadLetters
+                        .map(d -> Either.<MetricRecord, DeadLetter>Right(d))
                         .returns(TYPE)
-                        .name("Rows to write")
-                        .union(
-                                deadLetters
-                                        .map(d -> Either.<MetricRecord, DeadLetter>Right(d))
-                                        .returns(TYPE)
-                                        .name("Dead letters to write"));
+                        .name("Dead letters to write");
+        for (DataStream<MetricRecord> stream : rows) {
+            all =
+                    all.union(
+                            stream.map(row -> Either.<MetricRecord, DeadLetter>Left(row))
+                                    .returns(TYPE)
+                                    .name("Rows to write"));
+        }
         return write(all, jdbc);
     }
 
-    /** As {@link #write(DataStream, DataStream, JdbcSettings)}, rows and dead letters in one. */
+    /** As {@link #write(List, DataStream, JdbcSettings)}, rows and dead letters in one. */
     public static DataStreamSink<Either<MetricRecord, DeadLetter>> write(
             DataStream<Either<MetricRecord, DeadLetter>> records, JdbcSettings jdbc) {
         DataStreamSink<Either<MetricRecord, DeadLetter>> sink =
