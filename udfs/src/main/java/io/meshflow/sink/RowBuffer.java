@@ -61,6 +61,11 @@ public final class RowBuffer {
         return size == 0;
     }
 
+    /** Table rows held (without the dead letters): the rows the next flush writes. */
+    public int tableRows() {
+        return size - deadLetters.size();
+    }
+
     /** The rows held for {@code table}, one per table row. */
     public Collection<MetricRecord> rows(Table table) {
         Map<Object, MetricRecord> held = rows.get(table);

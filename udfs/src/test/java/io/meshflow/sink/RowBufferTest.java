@@ -27,6 +27,7 @@ class RowBufferTest {
                 new MetricRecord(MetricKey.ofServiceMetrics(Granularity.DAY, T0, "a"), calls(5)));
 
         assertThat(buffer.size()).isEqualTo(2);
+        assertThat(buffer.tableRows()).isEqualTo(2);
         assertThat(buffer.rows(Table.SERVICE_METRICS))
                 .extracting(r -> r.metrics.calls)
                 .containsExactlyInAnyOrder(3L, 5L);
@@ -58,6 +59,7 @@ class RowBufferTest {
         buffer.add(new DeadLetter("f@0", T0 + 5, "f", "replayed", new byte[] {1}));
         assertThat(buffer.deadLetters()).extracting(d -> d.reason).containsExactly("late");
         assertThat(buffer.size()).isEqualTo(1);
+        assertThat(buffer.tableRows()).as("dead letters are not table rows").isZero();
 
         buffer.clear();
         assertThat(buffer.isEmpty()).isTrue();

@@ -43,6 +43,12 @@ final class DatabaseSinkWriter implements SinkWriter<Either<MetricRecord, DeadLe
     /** Table rows received (before merging in the buffer): the progress line's rows written. */
     private final Counter rows;
 
+    /**
+     * Table rows written to the database: fewer than {@link #rows} when a row changed more than
+     * once within a flush (hour and day rows do every minute), since each is written once.
+     */
+    private final Counter rowsWritten;
+
     /** The open connection's writer; null before the first flush and after a failed one. */
     private RowBufferWriter writer;
 
@@ -62,6 +68,7 @@ final class DatabaseSinkWriter implements SinkWriter<Either<MetricRecord, DeadLe
         this.flushIntervalMs = flushInterval.toMillis();
         this.retries = retries;
         this.rows = metrics.counter("rows");
+        this.rowsWritten = metrics.counter("rowsWritten");
     }
 
     @Override
@@ -115,6 +122,7 @@ final class DatabaseSinkWriter implements SinkWriter<Either<MetricRecord, DeadLe
             }
             try {
                 writer.write(buffer);
+                rowsWritten.inc(buffer.tableRows());
                 buffer.clear();
                 return;
             } catch (SQLException e) {

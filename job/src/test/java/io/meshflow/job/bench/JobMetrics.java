@@ -26,6 +26,8 @@ public final class JobMetrics implements MetricReporter {
     private static final Set<Gauge<?>> IN_FLIGHT_KEYS = ConcurrentHashMap.newKeySet();
     private static final AtomicLong ENDED_SIDES = new AtomicLong();
     private static final AtomicLong ENDED_ROWS = new AtomicLong();
+    private static final Set<Counter> ROWS_WRITTEN = ConcurrentHashMap.newKeySet();
+    private static final AtomicLong ENDED_ROWS_WRITTEN = new AtomicLong();
 
     /** Adds this reporter to the Flink settings of an embedded run. */
     public static void enable(Configuration flinkConfig) {
@@ -36,6 +38,7 @@ public final class JobMetrics implements MetricReporter {
     public static void reset() {
         ENDED_SIDES.set(0);
         ENDED_ROWS.set(0);
+        ENDED_ROWS_WRITTEN.set(0);
     }
 
     /** Sides the pairing has seen (Flink's counter {@code sides} of "Pair sides"). */
@@ -46,6 +49,14 @@ public final class JobMetrics implements MetricReporter {
     /** Rows handed to the database writers (numRecordsIn of every "Upsert" sink). */
     public static long rows() {
         return ENDED_ROWS.get() + sum(ROWS);
+    }
+
+    /**
+     * Table rows the writers wrote to the database (their {@code rowsWritten}): each row once a
+     * flush, however many versions of it the flush received.
+     */
+    public static long rowsWritten() {
+        return ENDED_ROWS_WRITTEN.get() + sum(ROWS_WRITTEN);
     }
 
     /** Keys with pairing state now, or -1 when no pairing subtask reports them. */
@@ -85,6 +96,10 @@ public final class JobMetrics implements MetricReporter {
                 && !operator.contains("Committer")
                 && name.equals("numRecordsIn")) {
             ROWS.add((Counter) metric);
+        } else if (operator.startsWith("Upsert ")
+                && !operator.contains("Committer")
+                && name.equals("rowsWritten")) {
+            ROWS_WRITTEN.add((Counter) metric);
         }
     }
 
@@ -94,6 +109,8 @@ public final class JobMetrics implements MetricReporter {
             ENDED_SIDES.addAndGet(counter.getCount());
         } else if (metric instanceof Counter counter && ROWS.remove(counter)) {
             ENDED_ROWS.addAndGet(counter.getCount());
+        } else if (metric instanceof Counter counter && ROWS_WRITTEN.remove(counter)) {
+            ENDED_ROWS_WRITTEN.addAndGet(counter.getCount());
         } else if (metric instanceof Gauge<?> gauge) {
             IN_FLIGHT_KEYS.remove(gauge);
         }

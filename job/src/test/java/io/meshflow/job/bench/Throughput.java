@@ -19,13 +19,15 @@ import java.util.UUID;
  * configuration per run: from a file or through Kafka (a broker in its own process), SkyWalking or
  * OTLP records, one report per record or 1-8, at a given parallelism. Prints sides per second, per
  * CPU-second and per core, the peak heap and the live set (see {@link TimedRun}), then optionally
- * times the same run as a user starts it, {@code java -jar meshflow-job.jar}, whole.
- * bench/throughput.sh runs every configuration.
+ * times the same run as a user starts it, {@code java -jar meshflow-job.jar}, whole. With {@code
+ * --runs N} the job runs N times in the same JVM: the runs after the first show what a side costs
+ * once the JIT compilers are done, as in a job that runs for hours. bench/throughput.sh runs every
+ * configuration.
  *
  * <pre>
  * java --add-opens... -cp ... io.meshflow.job.bench.Throughput [--path file|kafka] [--format skywalking|otlp]
  *     [--records batched|single] [--parallelism 2] [--requests 200000] [--bootstrap-servers HOST:PORT]
- *     [--dir bench-out] [--java-jar job/target/meshflow-job.jar]
+ *     [--dir bench-out] [--java-jar job/target/meshflow-job.jar] [--runs 1]
  * </pre>
  */
 public final class Throughput {
@@ -41,6 +43,7 @@ public final class Throughput {
         Path dir = Path.of(options.get("dir", "bench-out"));
         Files.createDirectories(dir);
         String javaJar = options.get("java-jar", "");
+        int runs = options.getInt("runs", 1);
 
         String name =
                 String.format(
@@ -93,10 +96,30 @@ public final class Throughput {
                 records.bytes / 1e6,
                 (System.nanoTime() - made) / 1e9);
 
-        List<String> kafkaGroup = path.equals("file") ? List.of() : freshGroup();
+        List<String> kafkaGroup = freshGroup(path);
         TimedRun run =
                 TimedRun.of(settings(concat(input, kafkaGroup), db, parallelism), records.sides);
         System.out.print(run.describe());
+        for (int again = 2; again <= runs; again++) {
+            // the same job again in this JVM, its code compiled: what a long-running job costs
+            Files.deleteIfExists(db);
+            TimedRun warm =
+                    TimedRun.of(
+                            settings(concat(input, freshGroup(path)), db, parallelism),
+                            records.sides);
+            System.out.printf("  run %d of %d in this JVM (warm):%n", again, runs);
+            System.out.print(warm.describe().indent(2));
+            System.out.printf(
+                    "WARM %s %s %s %d %d %.0f %.0f %.0f%n",
+                    path,
+                    format,
+                    batched ? "1-8" : "1",
+                    parallelism,
+                    warm.sides,
+                    warm.sidesPerSecond(),
+                    warm.sidesPerCpuSecond(),
+                    warm.sidesPerCore());
+        }
         double command = -1;
         if (!javaJar.isEmpty()) {
             Path commandDb = dir.resolve(name + "-java-jar.db");
@@ -131,6 +154,11 @@ public final class Throughput {
 
     private static List<String> freshGroup() {
         return List.of("--kafka.group-id", "bench-" + UUID.randomUUID());
+    }
+
+    /** A fresh consumer group for a Kafka run (none for a file). */
+    private static List<String> freshGroup(String path) {
+        return path.equals("file") ? List.of() : freshGroup();
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

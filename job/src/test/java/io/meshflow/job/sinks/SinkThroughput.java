@@ -7,6 +7,7 @@ import io.meshflow.decode.SideBatch;
 import io.meshflow.job.MeshflowJob;
 import io.meshflow.job.MeshflowPipeline;
 import io.meshflow.job.MeshflowWiring;
+import io.meshflow.job.bench.JobMetrics;
 import io.meshflow.job.config.JdbcSettings;
 import io.meshflow.job.config.JobSettings;
 import io.meshflow.job.config.PipelineSettings;
@@ -19,6 +20,7 @@ import io.meshflow.sink.OutputTables;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -177,8 +179,12 @@ public final class SinkThroughput {
                         },
                         Map.of());
         Database.createTables(settings);
+        Configuration config = MeshflowJob.flinkConfig(settings);
+        JobMetrics.enable(config);
+        JobMetrics.reset();
         long started = System.nanoTime();
-        JobExecutionResult result = MeshflowJob.run(settings);
+        JobExecutionResult result =
+                MeshflowJob.start(settings, config).getJobExecutionResult().get();
         double wall = (System.nanoTime() - started) / 1e9;
         double net = result.getNetRuntime(TimeUnit.MILLISECONDS) / 1e3;
         long rows = 0;
@@ -188,7 +194,9 @@ public final class SinkThroughput {
         long sides = 2 * requests;
         System.out.printf(
                 "%-8s p=%d: %,d sides, %,d rows (%.2f a side), job %.1f s (%.1f s with the local"
-                        + " cluster's start): %,.0f rows/s, %,.0f sides/s%n",
+                        + " cluster's start): %,.0f rows/s, %,.0f sides/s; %,d row versions to"
+                        + " the writers (%,.0f a second, %.1f a row), %,d row writes to the"
+                        + " database (%,.0f a second, %.1f a row)%n",
                 database,
                 parallelism,
                 sides,
@@ -197,6 +205,12 @@ public final class SinkThroughput {
                 net,
                 wall,
                 rows / net,
-                sides / net);
+                sides / net,
+                JobMetrics.rows(),
+                JobMetrics.rows() / net,
+                (double) JobMetrics.rows() / rows,
+                JobMetrics.rowsWritten(),
+                JobMetrics.rowsWritten() / net,
+                (double) JobMetrics.rowsWritten() / rows);
     }
 }
