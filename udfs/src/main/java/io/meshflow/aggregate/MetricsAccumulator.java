@@ -5,6 +5,8 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 
+import java.util.Arrays;
+
 /**
  * The raw, mergeable counters of one row of any output table. Rows of the same key merge by adding
  * counters and histograms, so hour and day rows are exact merges of the same calls, never averages
@@ -32,8 +34,29 @@ public final class MetricsAccumulator {
     public long status5xx;
     public long statusOther;
 
-    /** Latency distribution; null until the first call. */
-    public Histogram latencies;
+    /**
+     * Latency distribution, once a row has more than {@link #FEW_LATENCIES} calls; null before.
+     * Until then the latencies themselves are kept ({@link #fewLatencies}): most rows of a wide
+     * mesh hold a call or two, and a histogram allocates, copies, merges and encodes its whole
+     * counts array (kilobytes) however few values it holds. Either way the percentiles are the
+     * histogram's (see {@link #percentilesMs}).
+     */
+    Histogram latencies;
+
+    /** Latencies of the row's calls while there are few of them and no {@link #latencies}. */
+    int[] fewLatencies;
+
+    /** How many of {@link #fewLatencies} hold a latency. */
+    int fewCount;
+
+    /** The most latencies a row keeps as values before it moves them into a histogram. */
+    static final int FEW_LATENCIES = 16;
+
+    /**
+     * A histogram of the same precision, never recorded into: its value equivalence (which values
+     * share a bucket, and the value that stands for a bucket) is every such histogram's.
+     */
+    private static final Histogram EQUIVALENCE = new Histogram(SIGNIFICANT_DIGITS);
 
     // service_edges and instance_edges.
     public long pairedCalls;
@@ -80,10 +103,7 @@ public final class MetricsAccumulator {
         calls++;
         latencySumMs += latencyMs;
         latencyMaxMs = Math.max(latencyMaxMs, latencyMs);
-        if (latencies == null) {
-            latencies = new Histogram(SIGNIFICANT_DIGITS);
-        }
-        latencies.recordValue(latencyMs);
+        recordLatency(latencyMs);
         if (!success) {
             errors++;
         } else if (latencyMs <= apdexThresholdMs) {
@@ -159,9 +179,19 @@ public final class MetricsAccumulator {
         statusOther += other.statusOther;
         if (other.latencies != null) {
             if (latencies == null) {
-                latencies = copyOf(other.latencies);
+                Histogram merged = copyOf(other.latencies);
+                for (int i = 0; i < fewCount; i++) {
+                    merged.recordValue(fewLatencies[i]);
+                }
+                latencies = merged;
+                fewLatencies = null;
+                fewCount = 0;
             } else {
                 latencies.add(other.latencies);
+            }
+        } else {
+            for (int i = 0; i < other.fewCount; i++) {
+                recordLatency(other.fewLatencies[i]);
             }
         }
         pairedCalls += other.pairedCalls;
@@ -197,6 +227,62 @@ public final class MetricsAccumulator {
         return copy;
     }
 
+    private void recordLatency(int latencyMs) {
+        if (latencies != null) {
+            latencies.recordValue(latencyMs);
+            return;
+        }
+        if (latencyMs < 0) {
+            throw new IllegalArgumentException("negative latency " + latencyMs);
+        }
+        if (fewLatencies == null) {
+            fewLatencies = new int[fewLatenciesCapacity(1)];
+        } else if (fewCount == fewLatencies.length) {
+            if (fewCount == FEW_LATENCIES) {
+                Histogram histogram = new Histogram(SIGNIFICANT_DIGITS);
+                for (int i = 0; i < fewCount; i++) {
+                    histogram.recordValue(fewLatencies[i]);
+                }
+                histogram.recordValue(latencyMs);
+                latencies = histogram;
+                fewLatencies = null;
+                fewCount = 0;
+                return;
+            }
+            fewLatencies = Arrays.copyOf(fewLatencies, fewLatenciesCapacity(fewCount + 1));
+        }
+        fewLatencies[fewCount++] = latencyMs;
+    }
+
+    /**
+     * The length of {@link #fewLatencies} for {@code count} latencies: the next power of two, at
+     * least 2. Rows of the same latencies hold equal arrays however they were made (recorded,
+     * merged or read back), and the unused end is zeros.
+     */
+    static int fewLatenciesCapacity(int count) {
+        return Math.max(2, Integer.highestOneBit(count - 1) << 1);
+    }
+
+    /** How many latencies were recorded (the calls counted, for a row of calls). */
+    public long latencyCount() {
+        return latencies != null ? latencies.getTotalCount() : fewCount;
+    }
+
+    /**
+     * The recorded latencies as a histogram (a new one while the row keeps them as values), or null
+     * without any.
+     */
+    public Histogram latencyHistogram() {
+        if (latencies != null || fewCount == 0) {
+            return latencies;
+        }
+        Histogram histogram = new Histogram(SIGNIFICANT_DIGITS);
+        for (int i = 0; i < fewCount; i++) {
+            histogram.recordValue(fewLatencies[i]);
+        }
+        return histogram;
+    }
+
     /**
      * A histogram of the same counts, its counts array allocated at its final size at once (adding
      * into a fresh histogram would grow it bucket by bucket), and growing as needed.
@@ -222,7 +308,18 @@ public final class MetricsAccumulator {
      */
     public long[] percentilesMs(double... percentiles) {
         long[] values = new long[percentiles.length];
-        if (latencies == null || calls == 0) {
+        if (calls == 0 || latencyCount() == 0) {
+            return values;
+        }
+        if (latencies == null) {
+            // The histogram's answer without the histogram: the value that stands for the bucket
+            // of the rank-th smallest latency.
+            int[] sorted = Arrays.copyOf(fewLatencies, fewCount);
+            Arrays.sort(sorted);
+            for (int i = 0; i < percentiles.length; i++) {
+                long latency = sorted[(int) rank(percentiles[i], fewCount) - 1];
+                values[i] = Math.min(EQUIVALENCE.medianEquivalentValue(latency), latencyMaxMs);
+            }
             return values;
         }
         long total = latencies.getTotalCount();

@@ -15,9 +15,13 @@ import java.nio.ByteBuffer;
 /**
  * Serializes {@link MetricsAccumulator} explicitly, histogram included, so it never falls back to
  * Kryo. Format version 1: the counters in declaration order, then the histogram in HdrHistogram's
- * own encoding. A row with TCP counters marks {@code kinds} with {@link #WITH_CONNECTIONS} and has
- * them after it; other rows are written exactly as before the TCP tables existed, so rows kept in
- * state by an earlier version read back unchanged.
+ * own encoding (its length, or -1 without one). A row with TCP counters marks {@code kinds} with
+ * {@link #WITH_CONNECTIONS} and has them after it; other rows are written exactly as before the TCP
+ * tables existed, so rows kept in state by an earlier version read back unchanged.
+ *
+ * <p>Format version 2 adds the latencies of a row with few calls ({@link
+ * MetricsAccumulator#fewLatencies}) as values: where format 1 has the histogram's length, -2 - n,
+ * then the n latencies. Format 1 never writes a length below -1, so one reader reads both.
  */
 public final class MetricsAccumulatorSerializer extends TypeSerializer<MetricsAccumulator> {
     private static final long serialVersionUID = 1L;
@@ -25,7 +29,7 @@ public final class MetricsAccumulatorSerializer extends TypeSerializer<MetricsAc
     public static final MetricsAccumulatorSerializer INSTANCE = new MetricsAccumulatorSerializer();
 
     /** The version of the format written now; see {@link Snapshot}. */
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
 
     /** A bit of the written {@code kinds} no service kind uses: the TCP counters follow it. */
     private static final int WITH_CONNECTIONS = 1 << 30;
@@ -120,8 +124,13 @@ public final class MetricsAccumulatorSerializer extends TypeSerializer<MetricsAc
             out.writeLong(a.durationSumMs);
             out.writeLong(a.durationMaxMs);
         }
-        if (a.latencies == null) {
+        if (a.latencies == null && a.fewCount == 0) {
             out.writeInt(-1);
+        } else if (a.latencies == null) {
+            out.writeInt(-2 - a.fewCount);
+            for (int i = 0; i < a.fewCount; i++) {
+                out.writeInt(a.fewLatencies[i]);
+            }
         } else {
             ByteBuffer buffer = encodeBuffer(a.latencies.getNeededByteBufferCapacity());
             int length = a.latencies.encodeIntoByteBuffer(buffer);
@@ -182,7 +191,14 @@ public final class MetricsAccumulatorSerializer extends TypeSerializer<MetricsAc
             a.durationMaxMs = in.readLong();
         }
         int length = in.readInt();
-        if (length >= 0) {
+        if (length < -1) {
+            int few = -2 - length;
+            a.fewLatencies = new int[MetricsAccumulator.fewLatenciesCapacity(few)];
+            for (int i = 0; i < few; i++) {
+                a.fewLatencies[i] = in.readInt();
+            }
+            a.fewCount = few;
+        } else if (length >= 0) {
             byte[] bytes = new byte[length];
             in.readFully(bytes);
             Histogram histogram = Histogram.decodeFromByteBuffer(ByteBuffer.wrap(bytes), 0);
@@ -221,7 +237,8 @@ public final class MetricsAccumulatorSerializer extends TypeSerializer<MetricsAc
 
         @Override
         protected TypeSerializer<MetricsAccumulator> serializerForFormat(int format) {
-            if (format == FORMAT) {
+            if (format == FORMAT || format == 1) {
+                // one reader for both: format 1 is format 2 without rows of few latencies
                 return INSTANCE;
             }
             throw new IllegalStateException("no reader of MetricsAccumulator format " + format);

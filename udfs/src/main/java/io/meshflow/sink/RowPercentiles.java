@@ -43,6 +43,6 @@ final class RowPercentiles {
     }
 
     private static long totalCount(MetricsAccumulator metrics) {
-        return metrics.latencies == null ? -1 : metrics.latencies.getTotalCount();
+        return metrics.latencyCount();
     }
 }

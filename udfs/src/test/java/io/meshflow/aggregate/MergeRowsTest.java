@@ -85,7 +85,7 @@ class MergeRowsTest {
                             assertThat(r.metrics.calls).isEqualTo(5);
                             assertThat(r.metrics.latencySumMs).isEqualTo(3 * 100 + 2 * 300);
                             assertThat(r.metrics.latencyMaxMs).isEqualTo(300);
-                            assertThat(r.metrics.latencies.getTotalCount()).isEqualTo(5);
+                            assertThat(r.metrics.latencyCount()).isEqualTo(5);
                         });
 
         harness.processWatermark(MINUTE_FORGET - 1);
@@ -190,9 +190,9 @@ class MergeRowsTest {
             assertThat(written.calls).isEqualTo(expected.calls);
             assertThat(written.latencySumMs).isEqualTo(expected.latencySumMs);
             assertThat(written.latencyMaxMs).isEqualTo(expected.latencyMaxMs);
-            assertThat(written.latencies)
+            assertThat(written.latencyHistogram())
                     .as("the histogram of every call, not an average of minutes")
-                    .isEqualTo(expected.latencies);
+                    .isEqualTo(expected.latencyHistogram());
             assertThat(harness.numKeyedStateEntries()).as("the merged row alone").isEqualTo(1);
             assertThat(harness.numEventTimeTimers())
                     .as("its write and forget timers: none left per minute")

@@ -113,6 +113,86 @@ class MetricsAccumulatorTest {
     }
 
     @Test
+    void aRowOfFewCallsHasTheHistogramsPercentiles() {
+        SplittableRandom random = new SplittableRandom(13);
+        for (int run = 0; run < 2_000; run++) {
+            int n = 1 + random.nextInt(MetricsAccumulator.FEW_LATENCIES);
+            MetricsAccumulator few = new MetricsAccumulator();
+            MetricsAccumulator histogram = new MetricsAccumulator();
+            histogram.latencies = new Histogram(MetricsAccumulator.SIGNIFICANT_DIGITS);
+            for (int i = 0; i < n; i++) {
+                int latency = randomLatency(random);
+                few.addCall(latency, true, 200, 500);
+                histogram.addCall(latency, true, 200, 500);
+            }
+            assertThat(few.latencies).as("kept as values").isNull();
+            assertThat(few.percentilesMs(PERCENTILES))
+                    .as("%s calls", n)
+                    .containsExactly(histogram.percentilesMs(PERCENTILES));
+            assertThat(few.latencyCount()).isEqualTo(n);
+            assertThat(few.latencyHistogram()).isEqualTo(histogram.latencies);
+        }
+    }
+
+    @Test
+    void rowsOfFewAndManyCallsMergeIntoTheHistogramOfAllTheirCalls() {
+        SplittableRandom random = new SplittableRandom(17);
+        for (int run = 0; run < 500; run++) {
+            MetricsAccumulator merged = new MetricsAccumulator();
+            Histogram every = new Histogram(MetricsAccumulator.SIGNIFICANT_DIGITS);
+            int parts = 1 + random.nextInt(6);
+            for (int part = 0; part < parts; part++) {
+                // rows of a few calls, and now and then one past the few kept as values
+                int calls = random.nextInt(4) == 0 ? 1 + random.nextInt(40) : 1 + random.nextInt(5);
+                MetricsAccumulator row = new MetricsAccumulator();
+                for (int i = 0; i < calls; i++) {
+                    int latency = randomLatency(random);
+                    row.addCall(latency, true, 200, 500);
+                    every.recordValue(latency);
+                }
+                merged.merge(random.nextBoolean() ? row : row.copy());
+            }
+            assertThat(merged.latencyHistogram()).isEqualTo(every);
+            assertThat(merged.latencies == null)
+                    .as("values while few")
+                    .isEqualTo(every.getTotalCount() <= MetricsAccumulator.FEW_LATENCIES);
+            MetricsAccumulator reference = new MetricsAccumulator();
+            reference.merge(merged);
+            reference.latencies = every;
+            assertThat(merged.percentilesMs(PERCENTILES))
+                    .containsExactly(reference.percentilesMs(PERCENTILES));
+        }
+    }
+
+    @Test
+    void aRowOfFewCallsSerializesItsLatenciesAsValues() throws Exception {
+        MetricsAccumulator few = new MetricsAccumulator();
+        few.addCall(12, true, 200, 500);
+        few.addCall(3_000, true, 200, 500);
+        few.addCall(7, false, 503, 500);
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        MetricsAccumulatorSerializer.INSTANCE.serialize(few, out);
+
+        // 25 longs, kinds, -2 - 3, then the three latencies
+        assertThat(out.length()).isEqualTo(25 * 8 + 4 + 4 + 3 * 4);
+        MetricsAccumulator back =
+                MetricsAccumulatorSerializer.INSTANCE.deserialize(
+                        new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(back).usingRecursiveComparison().isEqualTo(few);
+        for (int i = 0; i < MetricsAccumulator.FEW_LATENCIES; i++) {
+            back.addCall(40 + i, true, 200, 500);
+        }
+        assertThat(back.latencies).as("past the few, a histogram").isNotNull();
+        assertThat(back.latencyCount()).isEqualTo(3 + MetricsAccumulator.FEW_LATENCIES);
+    }
+
+    private static int randomLatency(SplittableRandom random) {
+        return random.nextInt(10) == 0
+                ? random.nextInt(10_000_000)
+                : (int) Math.round(Math.exp(3 + random.nextGaussian()));
+    }
+
+    @Test
     void serializerRoundTripsEveryCounterAndTheHistogram() throws Exception {
         MetricsAccumulator acc = new MetricsAccumulator();
         acc.addCall(12, true, 200, 500);

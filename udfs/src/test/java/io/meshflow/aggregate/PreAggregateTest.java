@@ -159,7 +159,7 @@ class PreAggregateTest {
                             r -> {
                                 assertThat(r.metrics.calls).isEqualTo(2);
                                 assertThat(r.metrics.latencySumMs).isEqualTo(400);
-                                assertThat(r.metrics.latencies.getTotalCount()).isEqualTo(2);
+                                assertThat(r.metrics.latencyCount()).isEqualTo(2);
                             });
         }
     }

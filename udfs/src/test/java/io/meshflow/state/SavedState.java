@@ -40,8 +40,11 @@ final class SavedState {
     /** Every kept format's snapshots, one folder each. */
     static final Path KEPT = Path.of("src/test/resources/saved-state");
 
-    /** The folder this build writes: its state format (the serializers' FORMAT 1). */
-    static final String CURRENT = "format-1";
+    /**
+     * The folder this build writes: its state format (format 2: rows keep the latencies of a few
+     * calls as values, MetricsAccumulatorSerializer).
+     */
+    static final String CURRENT = "format-2";
 
     static final Timing TIMING = new Timing(Duration.ofSeconds(10), Duration.ofSeconds(60));
 

@@ -13,9 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes this version's snapshots under {@code saved-state/format-1/}. Not part of the normal test
- * run (its name is no test's): run it when the state format changes, and commit the new folder
- * beside the old ones, which {@link SavedStateTest} keeps restoring:
+ * Writes this version's snapshots under {@code saved-state/}{@link SavedState#CURRENT}. Not part of
+ * the normal test run (its name is no test's): run it when the state format changes, and commit the
+ * new folder beside the old ones, which {@link SavedStateTest} keeps restoring:
  *
  * <pre>
  * ./mvnw -B -ntp -pl udfs test -Dtest=SavedStateWriter -Dsurefire.failIfNoSpecifiedTests=false
