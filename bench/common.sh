@@ -20,7 +20,7 @@ bench_classpath="job/target/test-classes:job/target/classes:udfs/target/classes:
 
 bench_java() {
   # shellcheck disable=SC2086 # one flag per word
-  java ${JAVA_OPTS:--XX:+UseParallelGC} $add_opens -Dlog4j2.configurationFile=bench/log4j2-bench.properties \
+  ${BENCH_EXEC:-} java ${JAVA_OPTS:--XX:+UseParallelGC} $add_opens -Dlog4j2.configurationFile=bench/log4j2-bench.properties \
     -cp "$bench_classpath" "$@"
 }
 
@@ -28,7 +28,9 @@ bench_java() {
 # broker stops when the calling script ends.
 start_kafka_broker() {
   rm -f "$out/kafka.bootstrap"
-  bench_java io.meshflow.job.bench.KafkaBroker "$out/kafka.bootstrap" > "$out/kafka-broker.log" 2>&1 &
+  # exec: the background subshell becomes the broker's JVM, so $! is the JVM the trap stops
+  BENCH_EXEC=exec bench_java io.meshflow.job.bench.KafkaBroker "$out/kafka.bootstrap" \
+    > "$out/kafka-broker.log" 2>&1 &
   broker_pid=$!
   trap 'kill "$broker_pid" 2>/dev/null; wait "$broker_pid" 2>/dev/null || true' EXIT
   for _ in $(seq 1 600); do
