@@ -239,10 +239,7 @@ public final class MetricsAccumulator {
             fewLatencies = new int[fewLatenciesCapacity(1)];
         } else if (fewCount == fewLatencies.length) {
             if (fewCount == FEW_LATENCIES) {
-                Histogram histogram = new Histogram(SIGNIFICANT_DIGITS);
-                for (int i = 0; i < fewCount; i++) {
-                    histogram.recordValue(fewLatencies[i]);
-                }
+                Histogram histogram = histogramOfFew();
                 histogram.recordValue(latencyMs);
                 latencies = histogram;
                 fewLatencies = null;
@@ -276,6 +273,11 @@ public final class MetricsAccumulator {
         if (latencies != null || fewCount == 0) {
             return latencies;
         }
+        return histogramOfFew();
+    }
+
+    /** A new histogram of the latencies kept as values. */
+    private Histogram histogramOfFew() {
         Histogram histogram = new Histogram(SIGNIFICANT_DIGITS);
         for (int i = 0; i < fewCount; i++) {
             histogram.recordValue(fewLatencies[i]);
