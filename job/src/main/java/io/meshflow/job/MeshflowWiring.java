@@ -60,7 +60,11 @@ public final class MeshflowWiring {
                 .withTimestampAssigner((batch, recordTimestamp) -> batch.eventTime);
     }
 
-    private static DataStream<SideBatch> readSides(
+    /**
+     * The side batches of the input the settings name (file, simulator or Kafka), with event-time
+     * watermarks: the job's source, for tests and benchmarks that wire their own end.
+     */
+    public static DataStream<SideBatch> readSides(
             StreamExecutionEnvironment env, JobSettings settings) {
         WatermarkStrategy<SideBatch> watermarks = watermarks(settings.outOfOrderness);
         return switch (settings.source) {

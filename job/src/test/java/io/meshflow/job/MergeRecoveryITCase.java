@@ -8,7 +8,6 @@ import io.meshflow.job.config.JobSettings;
 import io.meshflow.job.config.PipelineSettings;
 import io.meshflow.job.sinks.Database;
 import io.meshflow.job.sinks.DatabaseSink;
-import io.meshflow.job.sources.DelimitedFrameFormat;
 import io.meshflow.job.testing.Flink;
 import io.meshflow.job.testing.Rows;
 import io.meshflow.job.testing.ScenarioFile;
@@ -17,7 +16,6 @@ import io.meshflow.job.testing.SimulatedTraffic;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -100,17 +98,7 @@ class MergeRecoveryITCase {
         config.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(100));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(2);
-        DataStream<SideBatch> batches =
-                env.fromSource(
-                                FileSource.forRecordStreamFormat(
-                                                new DelimitedFrameFormat(
-                                                        settings.inputFile, settings.decoder),
-                                                new org.apache.flink.core.fs.Path(
-                                                        settings.inputFile))
-                                        .build(),
-                                MeshflowWiring.watermarks(settings.outOfOrderness),
-                                "File")
-                        .setParallelism(1);
+        DataStream<SideBatch> batches = MeshflowWiring.readSides(env, settings);
         MeshflowPipeline.Outputs outputs =
                 MeshflowPipeline.apply(batches, PipelineSettings.from(settings));
         DataStream<MetricRecord> rows = null;

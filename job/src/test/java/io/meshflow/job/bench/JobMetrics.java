@@ -92,14 +92,12 @@ public final class JobMetrics implements MetricReporter {
             SIDES.add((Counter) metric);
         } else if (operator.equals("Pair sides") && name.equals("inFlightKeys")) {
             IN_FLIGHT_KEYS.add((Gauge<?>) metric);
-        } else if (operator.startsWith("Upsert ")
-                && !operator.contains("Committer")
-                && name.equals("numRecordsIn")) {
-            ROWS.add((Counter) metric);
-        } else if (operator.startsWith("Upsert ")
-                && !operator.contains("Committer")
-                && name.equals("rowsWritten")) {
-            ROWS_WRITTEN.add((Counter) metric);
+        } else if (operator.startsWith("Upsert ") && !operator.contains("Committer")) {
+            if (name.equals("numRecordsIn")) {
+                ROWS.add((Counter) metric);
+            } else if (name.equals("rowsWritten")) {
+                ROWS_WRITTEN.add((Counter) metric);
+            }
         }
     }
 

@@ -11,7 +11,6 @@ import io.meshflow.job.bench.JobMetrics;
 import io.meshflow.job.config.JdbcSettings;
 import io.meshflow.job.config.JobSettings;
 import io.meshflow.job.config.PipelineSettings;
-import io.meshflow.job.sources.DelimitedFrameFormat;
 import io.meshflow.job.testing.Postgres;
 import io.meshflow.job.testing.Rows;
 import io.meshflow.sink.OutputTable;
@@ -22,7 +21,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -140,17 +138,7 @@ public final class SinkThroughput {
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         MeshflowJob.flinkConfig(settings));
         env.setParallelism(parallelism);
-        DataStream<SideBatch> batches =
-                env.fromSource(
-                                FileSource.forRecordStreamFormat(
-                                                new DelimitedFrameFormat(
-                                                        settings.inputFile, settings.decoder),
-                                                new org.apache.flink.core.fs.Path(
-                                                        settings.inputFile))
-                                        .build(),
-                                MeshflowWiring.watermarks(settings.outOfOrderness),
-                                "File")
-                        .setParallelism(1);
+        DataStream<SideBatch> batches = MeshflowWiring.readSides(env, settings);
         MeshflowPipeline.Outputs outputs =
                 MeshflowPipeline.apply(batches, PipelineSettings.from(settings));
         for (Table table : Table.values()) {
